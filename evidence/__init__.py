@@ -1,0 +1,57 @@
+"""evidence: keep an evidence base in plain files and say what it shows.
+
+Load a bibliography (BibTeX), a tag table (which study speaks to which theme,
+with what stance) and a theme framework; join them; ask which studies support
+which barrier or success factor.
+
+>>> import evidence
+>>> base = evidence.load_example()
+>>> base.theme("co-terminosity").theme.category
+'success_factor'
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .base import EvidenceBase, ThemeView, load, load_example
+from .bib import Bibliography
+from .errors import (
+    CitationError,
+    EvidenceError,
+    EvidenceWarning,
+    InputError,
+    Problem,
+    RenderError,
+    SettingsError,
+    UnknownThemeError,
+    ValidationError,
+)
+from .tags import Tags
+from .themes import Theme, Themes
+
+try:
+    __version__ = version("evidence")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Bibliography",
+    "CitationError",
+    "EvidenceBase",
+    "EvidenceError",
+    "EvidenceWarning",
+    "InputError",
+    "Problem",
+    "RenderError",
+    "SettingsError",
+    "Tags",
+    "Theme",
+    "ThemeView",
+    "Themes",
+    "UnknownThemeError",
+    "ValidationError",
+    "__version__",
+    "load",
+    "load_example",
+]

@@ -1,0 +1,5 @@
+"""Run the ``evidence`` command as ``python -m evidence``."""
+
+from .cli import main_exit
+
+main_exit()

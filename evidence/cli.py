@@ -1,0 +1,267 @@
+"""The ``evidence`` command: a thin front end over the public API.
+
+Each command calls one public function or method; options map one to one to
+its keyword arguments. This module only parses arguments, finds the default
+files, formats output and sets the exit code: 0 on success, 1 when ``check``
+finds errors (or warnings, with ``--strict``), 2 with a one-line message for
+usage errors and for every :class:`~evidence.errors.EvidenceError`
+(``--debug`` shows the traceback instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from . import __version__
+from .base import EvidenceBase, example_dir, load
+from .errors import EvidenceError, Problem
+from .io import atomic_write
+from .vocab import EVIDENCE_TYPES, STANCES
+
+__all__ = ["main"]
+
+_CELL_WIDTH = 48
+
+
+class _UsageError(Exception):
+    """argparse's complaint, carried out of the parser instead of exiting."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _text(value: Any) -> str:
+    """A cell as text: missing values empty, tuples joined with ``; ``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, (tuple, list)):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a JSON value: missing values null, tuples lists, numpy scalars Python."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def format_table(frame: pd.DataFrame) -> str:
+    """Render a frame as an aligned text table for people (long cells cut with …)."""
+    if frame.empty:
+        return "(no rows)\n"
+    columns = list(frame.columns)
+    cells = [[_text(v).replace("\n", " ") for v in row] for row in frame.itertuples(index=False)]
+    cells = [[c if len(c) <= _CELL_WIDTH else c[: _CELL_WIDTH - 1] + "…" for c in r] for r in cells]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in columns]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(columns), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    return "\n".join(out) + "\n"
+
+
+def format_frame(frame: pd.DataFrame, fmt: str) -> str:
+    """Render a frame as ``table``, ``csv`` or ``json`` text (deterministic)."""
+    if fmt == "csv":
+        text_frame = frame.copy()
+        for column in text_frame.columns:
+            text_frame[column] = [_text(v) for v in text_frame[column]]
+        return text_frame.to_csv(index=False, lineterminator="\n")
+    if fmt == "json":
+        records = [
+            {column: _plain(value) for column, value in zip(frame.columns, row)}
+            for row in frame.itertuples(index=False)
+        ]
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    return format_table(frame)
+
+
+def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
+    """One row per problem with the columns ``evidence check`` prints."""
+    rows = [
+        {
+            "severity": p.severity,
+            "kind": p.kind,
+            "file": p.file,
+            "line": p.line,
+            "citation": p.value if p.column == "study" else None,
+            "key": p.key,
+            "message": p.message,
+        }
+        for p in problems
+    ]
+    columns = ["severity", "kind", "file", "line", "citation", "key", "message"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["line"] = frame["line"].astype("Int64")
+    return frame
+
+
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("data (default: ./data/, else the bundled example)")
+    group.add_argument("--bib", metavar="FILE", help="bibliography (.bib)")
+    group.add_argument("--tags", metavar="FILE", help="tag table (.csv)")
+    group.add_argument("--themes", metavar="FILE", help="theme framework (.csv)")
+    _output_options(parser)
+    parser.add_argument(
+        "--strict", action="store_true", help="treat problems in the data as fatal"
+    )
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table for people; csv and json are stable machine-readable contracts",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def _base(args: argparse.Namespace, stderr: IO[str], *, strict: bool | None = None) -> EvidenceBase:
+    base = load(
+        args.bib, args.tags, args.themes, strict=args.strict if strict is None else strict
+    )
+    if base.sources.get("bib") and Path(str(base.sources["bib"])).parent == example_dir():
+        print("evidence: no ./data/refs.bib here; using the bundled example data", file=stderr)
+    return base
+
+
+def _cmd_summary(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    return _base(args, stderr).summary(), 0
+
+
+def _cmd_studies(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    base = _base(args, stderr)
+    return base.studies(theme=args.theme, stance=args.stance, evidence_type=args.evidence_type), 0
+
+
+def _cmd_theme(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    view = _base(args, stderr).theme(args.name)
+    if args.format == "table":
+        print(f"{view.theme.label} [{view.theme.id}, {view.theme.category}]", file=stderr)
+    return view.studies, 0
+
+
+def _cmd_check(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    base = _base(args, stderr, strict=False)
+    frame = problems_frame(base.problems)
+    failing = {"error", "warning"} if args.strict else {"error"}
+    status = 1 if frame["severity"].isin(failing).any() else 0
+    if args.format == "table":
+        errors = int((frame["severity"] == "error").sum())
+        print(f"evidence: {errors} errors, {len(frame) - errors} warnings", file=stderr)
+    return frame, status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``evidence`` command."""
+    parser = _Parser(
+        prog="evidence",
+        description="Load, check and summarise an evidence base kept in plain files.",
+    )
+    parser.add_argument("--version", action="version", version=f"evidence {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    summary = commands.add_parser("summary", help="studies per theme and stance")
+    _data_options(summary)
+    summary.set_defaults(run=_cmd_summary)
+
+    studies = commands.add_parser("studies", help="which studies speak to which theme")
+    _data_options(studies)
+    studies.add_argument("--theme", help="a theme id, label or synonym")
+    studies.add_argument("--stance", choices=STANCES)
+    studies.add_argument("--evidence-type", choices=EVIDENCE_TYPES)
+    studies.set_defaults(run=_cmd_studies)
+
+    theme = commands.add_parser("theme", help="one theme: its studies, stances and quotes")
+    theme.add_argument("name", help="a theme id, label or synonym")
+    _data_options(theme)
+    theme.set_defaults(run=_cmd_theme)
+
+    check = commands.add_parser(
+        "check",
+        help="list every problem in the data; exit 1 on errors (with --strict, on warnings)",
+    )
+    _data_options(check)
+    check.set_defaults(run=_cmd_check)
+    return parser
+
+
+def _write(text: str, output: str | None, stdout: IO[str]) -> None:
+    if output:
+        with atomic_write(output) as handle:
+            handle.write(text)
+    else:
+        stdout.write(text)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run the ``evidence`` command; return its exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default ``sys.argv[1:]``).
+    stdout, stderr : text streams, optional
+        Where to write (default the process's streams); tests pass buffers.
+    """
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    run: Callable[[argparse.Namespace, IO[str]], tuple[pd.DataFrame, int]]
+    try:
+        args = build_parser().parse_args(args_list)
+        run = args.run
+        frame, status = run(args, stderr)
+        _write(format_frame(frame, args.format), args.output, stdout)
+        return status
+    except _UsageError as exc:
+        print(str(exc), file=stderr)
+        return 2
+    except EvidenceError as exc:
+        if debug:
+            traceback.print_exc(file=stderr)
+        print(f"evidence: {exc}", file=stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("evidence: interrupted", file=stderr)
+        return 130
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+
+
+def main_exit() -> None:
+    """Entry point of the console script: run :func:`main` and exit with its code."""
+    sys.exit(main())

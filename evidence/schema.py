@@ -1,0 +1,150 @@
+"""Names, order and dtypes of every frame the library hands out.
+
+Each owner builds its frame however is fastest and passes it through
+:func:`conform` before it leaves the module, so that column order, dtypes and
+the differences between pandas 2 and 3 are settled in one place. Columns not
+declared here (a bibliography's other fields, a tag table's extra columns)
+follow the declared ones in the order they were first seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = ["COLUMNS", "conform"]
+
+_TEXT = "string"
+_INT = "Int64"
+_OBJECT = "object"
+
+#: Declared columns per frame, in order, with their dtypes.
+COLUMNS: Mapping[str, Mapping[str, str]] = {
+    "bibliography": {
+        "key": _TEXT,
+        "entry_type": _TEXT,
+        "authors": _OBJECT,  # tuple of surnames, in order
+        "first_author": _TEXT,
+        "n_authors": _INT,
+        "year": _INT,
+        "year_suffix": _TEXT,
+        "title": _TEXT,
+        "container": _TEXT,
+        "doi": _TEXT,
+        "url": _TEXT,
+        "label": _TEXT,
+        "evidence_type": _TEXT,
+        "country": _TEXT,
+        "sector": _TEXT,
+        "quality": _TEXT,
+        "file": _TEXT,
+        "line": _INT,
+    },
+    "tags": {
+        "line": _INT,
+        "study": _TEXT,
+        "theme": _TEXT,
+        "stance": _TEXT,
+        "key": _TEXT,
+        "quote": _TEXT,
+        "page": _TEXT,
+        "source": _TEXT,
+        "coder": _TEXT,
+        "note": _TEXT,
+    },
+    "themes": {
+        "id": _TEXT,
+        "label": _TEXT,
+        "category": _TEXT,
+        "parent": _TEXT,
+        "description": _TEXT,
+        "synonyms": _OBJECT,  # tuple of str
+    },
+    "joined": {
+        "line": _INT,
+        "study": _TEXT,
+        "theme": _TEXT,
+        "stance": _TEXT,
+        "key": _TEXT,
+        "quote": _TEXT,
+        "page": _TEXT,
+        "source": _TEXT,
+        "coder": _TEXT,
+        "note": _TEXT,
+        "theme_id": _TEXT,
+        "category": _TEXT,
+        "status": _TEXT,
+        "reason": _TEXT,
+        "label": _TEXT,
+        "year": _INT,
+        "title": _TEXT,
+        "evidence_type": _TEXT,
+        "country": _TEXT,
+        "sector": _TEXT,
+        "quality": _TEXT,
+    },
+    "studies": {
+        "theme": _TEXT,
+        "key": _TEXT,
+        "label": _TEXT,
+        "year": _INT,
+        "evidence_type": _TEXT,
+        "stance": _TEXT,
+        "citations": _TEXT,
+        "tags": _INT,
+        "title": _TEXT,
+    },
+    "summary": {
+        "theme": _TEXT,
+        "label": _TEXT,
+        "category": _TEXT,
+        "studies": _INT,
+        "supports": _INT,
+        "contradicts": _INT,
+        "mixed": _INT,
+        "inconclusive": _INT,
+    },
+    "problems": {
+        "severity": _TEXT,
+        "kind": _TEXT,
+        "file": _TEXT,
+        "line": _INT,
+        "citation": _TEXT,
+        "key": _TEXT,
+        "message": _TEXT,
+        "code": _TEXT,
+    },
+}
+
+
+def conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return ``frame`` with the declared columns of ``name`` first, typed.
+
+    Missing declared columns are added (all missing values); undeclared
+    columns follow in their current order; the index is reset to 0..n-1.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame as built by its owner.
+    name : str
+        A key of :data:`COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame; ``frame`` is not changed.
+    """
+    declared = COLUMNS[name]
+    columns: dict[str, pd.Series] = {}
+    for column, dtype in declared.items():
+        if column in frame.columns:
+            series = frame[column]
+        else:
+            series = pd.Series([None] * len(frame), index=frame.index, dtype=_OBJECT)
+        columns[column] = series.astype(dtype) if str(series.dtype) != dtype else series
+    for column in frame.columns:
+        if column not in declared:
+            columns[column] = frame[column]
+    return pd.DataFrame(columns).reset_index(drop=True)
