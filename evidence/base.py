@@ -212,7 +212,10 @@ class EvidenceBase:
         """Counts of distinct studies per theme and stance, in framework order.
 
         A study tagged twice for a theme counts once in ``studies``, and once
-        under each stance it was tagged with.
+        under each stance it was tagged with. A citation that matches no
+        bibliography entry still counts, as the study its text names (it is
+        also reported in :attr:`problems`), so that nothing the sources cite
+        is silently dropped.
         """
         joined = self._joined[self._joined["theme_id"].notna()]
         study = joined["key"].fillna("?" + joined["study"].fillna(""))
@@ -233,7 +236,9 @@ class EvidenceBase:
                 has = item.id in by_stance.index and stance in by_stance.columns
                 row[stance] = int(by_stance.loc[item.id, stance]) if has else 0
             rows.append(row)
-        return schema.conform(pd.DataFrame(rows, columns=list(schema.COLUMNS["summary"])), "summary")
+        return schema.conform(
+            pd.DataFrame(rows, columns=list(schema.COLUMNS["summary"])), "summary"
+        )
 
     def __repr__(self) -> str:
         errors = sum(p.severity == "error" for p in self.problems)
@@ -273,7 +278,7 @@ def _join(tags: Tags, bib: Bibliography, themes: Themes, collector: Collector) -
     frame = tags.frame
     entries = bib.entries.set_index("key", drop=False)
     by_label: dict[str, list[str]] = {}
-    for key, label in zip(entries["key"], entries["label"]):
+    for key, label in zip(entries["key"], entries["label"], strict=True):
         if isinstance(label, str):
             by_label.setdefault(_label_key(label), []).append(key)
     labels = entries["label"].dropna().tolist()

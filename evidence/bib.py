@@ -43,9 +43,20 @@ __all__ = ["Bibliography"]
 #: BibTeX's predefined month macros.
 _MONTHS = {
     m[:3]: m
-    for m in (
-        "january february march april may june july august september october november december"
-    ).split()
+    for m in [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 }
 
 #: Fields tried in turn for ``container``: where the work appeared.
@@ -143,7 +154,7 @@ def _expand(raw: str, macros: dict[str, str], undefined: list[str]) -> str:
     value as written, so that nothing the user wrote disappears.
     """
     if "#" not in raw:
-        if raw[:1] == "{" and raw[-1:] == "}" or raw[:1] == '"' and raw[-1:] == '"':
+        if (raw[:1] == "{" and raw[-1:] == "}") or (raw[:1] == '"' and raw[-1:] == '"'):
             return raw[1:-1]
         if raw.isdigit():
             return raw
@@ -152,7 +163,7 @@ def _expand(raw: str, macros: dict[str, str], undefined: list[str]) -> str:
         pieces = _pieces(raw)
     out = []
     for piece in pieces:
-        if piece[:1] in "{\"":
+        if piece[:1] in '{"':
             out.append(piece[1:-1] if len(piece) > 1 else "")
         elif piece.isdigit():
             out.append(piece)
@@ -221,8 +232,9 @@ class _Reader:
         first = self.seen.get(key)
         self.add(
             "bib.duplicate_key",
-            f"duplicate key {key!r}: this entry is ignored, the first one "
-            f"(line {first}) is kept" if first else f"duplicate key {key!r}: this entry is ignored",
+            f"duplicate key {key!r}: this entry is ignored, the first one (line {first}) is kept"
+            if first
+            else f"duplicate key {key!r}: this entry is ignored",
             line=line,
             key=key,
         )
@@ -439,8 +451,8 @@ class Bibliography:
     ...   title = {Inter-professional working}, year = 2002}
     ... @techreport{nao2001, author = {{National Audit Office}}, year = {2001}}
     ... ''')
-    >>> bib.entries[["key", "label"]].to_dict("records")
-    [{'key': 'rushmer2002', 'label': 'Rushmer & Pallis 2002'}, {'key': 'nao2001', 'label': 'National Audit Office 2001'}]
+    >>> bib.entries["label"].tolist()
+    ['Rushmer & Pallis 2002', 'National Audit Office 2001']
     """
 
     def __init__(

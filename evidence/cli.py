@@ -11,6 +11,7 @@ usage errors and for every :class:`~evidence.errors.EvidenceError`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -74,7 +75,7 @@ def format_table(frame: pd.DataFrame) -> str:
     def line(values: Sequence[str]) -> str:
         parts = [
             v.rjust(w) if num else v.ljust(w)
-            for v, w, num in zip(values, widths, numeric)
+            for v, w, num in zip(values, widths, numeric, strict=True)
         ]
         return "  ".join(parts).rstrip()
 
@@ -92,7 +93,7 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
         return text_frame.to_csv(index=False, lineterminator="\n")
     if fmt == "json":
         records = [
-            {column: _plain(value) for column, value in zip(frame.columns, row)}
+            {column: _plain(value) for column, value in zip(frame.columns, row, strict=True)}
             for row in frame.itertuples(index=False)
         ]
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
@@ -125,9 +126,7 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tags", metavar="FILE", help="tag table (.csv)")
     group.add_argument("--themes", metavar="FILE", help="theme framework (.csv)")
     _output_options(parser)
-    parser.add_argument(
-        "--strict", action="store_true", help="treat problems in the data as fatal"
-    )
+    parser.add_argument("--strict", action="store_true", help="treat problems in the data as fatal")
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -142,9 +141,7 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _base(args: argparse.Namespace, stderr: IO[str], *, strict: bool | None = None) -> EvidenceBase:
-    base = load(
-        args.bib, args.tags, args.themes, strict=args.strict if strict is None else strict
-    )
+    base = load(args.bib, args.tags, args.themes, strict=args.strict if strict is None else strict)
     if base.sources.get("bib") and Path(str(base.sources["bib"])).parent == example_dir():
         print("evidence: no ./data/refs.bib here; using the bundled example data", file=stderr)
     return base
@@ -242,7 +239,8 @@ def main(
     debug = "--debug" in args_list
     run: Callable[[argparse.Namespace, IO[str]], tuple[pd.DataFrame, int]]
     try:
-        args = build_parser().parse_args(args_list)
+        with contextlib.redirect_stdout(stdout):  # --help and --version print
+            args = build_parser().parse_args(args_list)
         run = args.run
         frame, status = run(args, stderr)
         _write(format_frame(frame, args.format), args.output, stdout)

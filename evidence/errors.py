@@ -239,4 +239,3 @@ class Collector:
                 expected=first.expected,
             )
         return self.problems
-

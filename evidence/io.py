@@ -41,7 +41,7 @@ _BOMS = (
 
 @dataclasses.dataclass(frozen=True)
 class DecodedText:
-    """Text decoded from a file's bytes, with notes on what decoding involved.
+    r"""Text decoded from a file's bytes, with notes on what decoding involved.
 
     Attributes
     ----------
@@ -53,7 +53,7 @@ class DecodedText:
         One sentence per repair made (a fallback codec, NUL bytes removed);
         callers turn them into problems of their stage.
     newline : str
-        The line end the file uses most: ``"\\n"``, ``"\\r\\n"`` or ``"\\r"``.
+        The line end the file uses most: ``"\n"``, ``"\r\n"`` or ``"\r"``.
     """
 
     text: str
@@ -105,7 +105,7 @@ def _dominant_newline(text: str) -> str:
 
 
 def decode_bytes(data: bytes) -> DecodedText:
-    """Decode a file's bytes to text, repairing what can be repaired.
+    r"""Decode a file's bytes to text, repairing what can be repaired.
 
     UTF-8 (with or without BOM) and UTF-16 (with a BOM, or detected from its
     NUL pattern) are decoded as they are; bytes that are not UTF-8 fall back
@@ -125,8 +125,8 @@ def decode_bytes(data: bytes) -> DecodedText:
     --------
     >>> decode_bytes("Müller".encode("latin-1")).text
     'Müller'
-    >>> decode_bytes(b"\\xef\\xbb\\xbfa,b\\r\\n").newline
-    '\\r\\n'
+    >>> decode_bytes(b"\xef\xbb\xbfa,b\r\n").newline
+    '\r\n'
     """
     notes: list[str] = []
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)

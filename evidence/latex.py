@@ -54,7 +54,7 @@ _COMBINING = {
 # What an accent with an empty argument (``\^{}``) prints.
 _SPACING = {
     '"': "¨",
-    "'": "´",
+    "'": "\N{ACUTE ACCENT}",
     "`": "`",
     "^": "^",
     "~": "~",
@@ -64,8 +64,8 @@ _SPACING = {
     "u": "˘",
     "v": "ˇ",
     "H": "˝",
-    "c": "¸",
-    "k": "˛",
+    "c": "\N{CEDILLA}",
+    "k": "\N{OGONEK}",
     "r": "˚",
 }
 
@@ -131,7 +131,7 @@ _COMMANDS: dict[str, str] = {
     "AA": "Å",
     "l": "ł",
     "L": "Ł",
-    "i": "ı",
+    "i": "\N{LATIN SMALL LETTER DOTLESS I}",
     "j": "ȷ",
     "dh": "ð",
     "DH": "Ð",
@@ -142,19 +142,19 @@ _COMMANDS: dict[str, str] = {
     "ng": "ŋ",
     "NG": "Ŋ",
     # text symbols
-    "textendash": "–",
+    "textendash": "\N{EN DASH}",
     "textemdash": "—",
-    "textquoteright": "’",
-    "textquoteleft": "‘",
+    "textquoteright": "\N{RIGHT SINGLE QUOTATION MARK}",
+    "textquoteleft": "\N{LEFT SINGLE QUOTATION MARK}",
     "textquotedblleft": "“",
     "textquotedblright": "”",
     "textquotedbl": '"',
     "quotedblbase": "„",
-    "quotesinglbase": "‚",
+    "quotesinglbase": "\N{SINGLE LOW-9 QUOTATION MARK}",
     "guillemotleft": "«",
     "guillemotright": "»",
-    "guilsinglleft": "‹",
-    "guilsinglright": "›",
+    "guilsinglleft": "\N{SINGLE LEFT-POINTING ANGLE QUOTATION MARK}",
+    "guilsinglright": "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}",
     "textregistered": "®",
     "texttrademark": "™",
     "textcopyright": "©",
@@ -186,7 +186,7 @@ _COMMANDS: dict[str, str] = {
     "textexclamdown": "¡",
     "textdegree": "°",
     "textmu": "µ",
-    "texttimes": "×",
+    "texttimes": "\N{MULTIPLICATION SIGN}",
     "textdiv": "÷",
     "textpm": "±",
     "pounds": "£",
@@ -203,6 +203,9 @@ _COMMANDS: dict[str, str] = {
     "qquad": " ",
     "enspace": " ",
     "thinspace": " ",
+    "newline": " ",
+    "linebreak": " ",
+    "par": " ",
     "TeX": "TeX",
     "LaTeX": "LaTeX",
     "LaTeXe": "LaTeX2e",
@@ -211,10 +214,10 @@ _COMMANDS: dict[str, str] = {
     "backslash": "\\",
     "pm": "±",
     "mp": "∓",
-    "times": "×",
+    "times": "\N{MULTIPLICATION SIGN}",
     "div": "÷",
     "cdot": "·",
-    "ast": "∗",
+    "ast": "\N{ASTERISK OPERATOR}",
     "star": "⋆",
     "circ": "∘",
     "bullet": "•",
@@ -236,8 +239,8 @@ _COMMANDS: dict[str, str] = {
     "infty": "∞",
     "partial": "∂",
     "nabla": "∇",
-    "ell": "ℓ",
-    "prime": "′",
+    "ell": "\N{SCRIPT SMALL L}",
+    "prime": "\N{PRIME}",
     "odot": "⊙",
     "oplus": "⊕",
     "otimes": "⊗",
@@ -256,12 +259,12 @@ _COMMANDS: dict[str, str] = {
     "sqrt": "√",
     "in": "∈",
     "cap": "∩",
-    "cup": "∪",
+    "cup": "\N{UNION}",
     "forall": "∀",
     "exists": "∃",
     "neg": "¬",
     "wedge": "∧",
-    "vee": "∨",
+    "vee": "\N{LOGICAL OR}",
     "blacksquare": "■",
     "square": "□",
     "log": "log",
@@ -323,6 +326,7 @@ _COMMANDS: dict[str, str] = {
             "ttfamily",
             "relax",
             "protect",
+            "noindent",
         ),
         "",
     ),
@@ -362,7 +366,7 @@ _FIXED = {
     "}": "",
     "~": " ",
     "---": "—",
-    "--": "–",
+    "--": "\N{EN DASH}",
     "``": "“",
     "''": "”",
     "$": "$",
@@ -515,22 +519,16 @@ def decode_latex(value: str) -> str:
     --------
     >>> decode_latex(r'M{\"u}ller and Sch\"{o}n')
     'Müller and Schön'
-    >>> decode_latex(r"{\'E}mile Zola --- {DNA} \& {RNA}, pp.~1--9")
-    'Émile Zola — DNA & RNA, pp. 1–9'
-    >>> decode_latex(r"\emph{Gro\ss e}   Fl\o{}de $\alpha$-helix \foo{bar}")
-    'Große Fløde α-helix \\foo{bar}'
+    >>> decode_latex(r"{\'E}mile Zola --- {DNA} \& {RNA}, pp.~12")
+    'Émile Zola — DNA & RNA, pp. 12'
+    >>> decode_latex(r"\emph{Gro\ss e}   Fl\o{}de $\beta$-sheet \foo{bar}")
+    'Große Fløde β-sheet \\foo{bar}'
     """
     if _MARKUP.search(value) is not None:
         value = _TOKEN.sub(_replace, value)
     # Only ASCII spaces are printable whitespace, so most values need no collapsing.
-    if (
-        not value.isprintable()
-        or "  " in value
-        or value.startswith(" ")
-        or value.endswith(" ")
-    ):
+    if not value.isprintable() or "  " in value or value.startswith(" ") or value.endswith(" "):
         value = " ".join(value.split())
     if value.isascii():
         return value
     return unicodedata.normalize("NFC", value)
-

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .latex import decode_latex
 
@@ -96,7 +96,7 @@ class Name:
 
 
 def split_names(value: str) -> list[str]:
-    """Split a raw BibTeX name list on ``and`` at brace depth 0.
+    r"""Split a raw BibTeX name list on ``and`` at brace depth 0.
 
     Parameters
     ----------
@@ -111,7 +111,7 @@ def split_names(value: str) -> list[str]:
 
     Examples
     --------
-    >>> split_names("Cameron, Ailsa and\\nLart, Rachel AND {Barnes and Noble}")
+    >>> split_names("Cameron, Ailsa and\nLart, Rachel AND {Barnes and Noble}")
     ['Cameron, Ailsa', 'Lart, Rachel', '{Barnes and Noble}']
     """
     if "{" not in value and "}" not in value:
@@ -169,11 +169,7 @@ def _closing(text: str, start: int) -> int:
 
 def _is_group(text: str) -> bool:
     """Tell whether ``text`` is one brace group that is not a special character."""
-    return (
-        text.startswith("{")
-        and text[1:2] != "\\"
-        and _closing(text, 0) == len(text) - 1
-    )
+    return text.startswith("{") and text[1:2] != "\\" and _closing(text, 0) == len(text) - 1
 
 
 def _is_lower(word: str) -> bool:
@@ -322,29 +318,43 @@ def parse_name(raw: str) -> Name:
     return Name(_text(first), _text(von), _text(last), _text(jr), False)
 
 
-_FOLD_LETTERS = str.maketrans(
-    {
-        "ß": "ss",
-        "ẞ": "ss",
-        "ø": "o",
-        "Ø": "o",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "Ð": "d",
-        "þ": "th",
-        "Þ": "th",
-        "ı": "i",
-        "ȷ": "j",
-    }
-)
+# Letters that neither decompose nor are named "LATIN ... LETTER x WITH ...".
+_FOLD_LETTERS = {
+    "ß": "ss",
+    "ẞ": "ss",
+    "æ": "ae",
+    "Æ": "ae",
+    "œ": "oe",
+    "Œ": "oe",
+    "ð": "d",
+    "Ð": "d",
+    "þ": "th",
+    "Þ": "th",
+    "\N{LATIN SMALL LETTER DOTLESS I}": "i",
+    "ȷ": "j",
+    "ĸ": "k",
+    "ŋ": "ng",
+    "Ŋ": "ng",
+    "\N{MODIFIER LETTER APOSTROPHE}": "'",
+    "\N{MODIFIER LETTER TURNED COMMA}": "'",
+}
 _NON_ALNUM = re.compile(r"[\W_]+")
+
+
+@cache
+def _fold_char(c: str) -> str:
+    """Fold one non-ASCII character of NFKD text: ø is o, ł is l, marks vanish."""
+    if unicodedata.combining(c):
+        return ""
+    folded = _FOLD_LETTERS.get(c)
+    if folded is not None:
+        return folded
+    name = unicodedata.name(c, "")
+    if name.startswith("LATIN ") and " WITH " in name:
+        letter = name.partition(" LETTER ")[2].partition(" WITH ")[0]
+        if len(letter) == 1:
+            return letter
+    return c
 
 
 @lru_cache(maxsize=1 << 16)
@@ -359,9 +369,9 @@ def fold(text: str) -> str:
     Returns
     -------
     str
-        The text without accents (``ß`` becomes ``ss``, ``ø`` becomes ``o`` ...),
-        casefolded, with every run of characters other than letters and digits
-        replaced by one space, and stripped.
+        The text without accents (``ß`` becomes ``ss``, ``ø`` becomes ``o``,
+        ``ł`` becomes ``l`` ...), casefolded, with every run of characters other
+        than letters and digits replaced by one space, and stripped.
 
     Examples
     --------
@@ -369,8 +379,8 @@ def fold(text: str) -> str:
     ('muller', 'cunningham burley', 'o brien lukasz')
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_FOLD_LETTERS))
-        text = "".join([c for c in text if not unicodedata.combining(c)])
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join([c if c < "\x80" else _fold_char(c) for c in text])
     return _NON_ALNUM.sub(" ", text.casefold()).strip()
 
 
@@ -409,14 +419,8 @@ def author_date_label(
     'Park & Turnbull n.d.'
     """
     names = [name for name in surnames if name]
-    if year is not None:
-        date = f"{year}{suffix}"
-    else:
-        date = f"n.d.-{suffix}" if suffix else "n.d."
+    date = f"{year}{suffix}" if year is not None else "n.d." + (f"-{suffix}" if suffix else "")
     if not names:
         return date if year is not None else ""
-    if et_al or len(names) > 2:
-        authors = f"{names[0]} et al."
-    else:
-        authors = " & ".join(names)
+    authors = f"{names[0]} et al." if et_al or len(names) > 2 else " & ".join(names)
     return f"{authors} {date}"

@@ -29,7 +29,7 @@ _IDENTITY = ("study", "theme", "stance", "key", "quote", "page", "source", "code
 
 
 class Tags:
-    """A validated tag table.
+    r"""A validated tag table.
 
     Attributes
     ----------
@@ -43,7 +43,7 @@ class Tags:
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "tags.csv"
-    >>> _ = path.write_text("study,theme,stance,extra\\nSloper 2004,joint_training,Supports,x\\n")
+    >>> _ = path.write_text("study,theme,stance,extra\nSloper 2004,joint_training,Supports,x\n")
     >>> tags = Tags.from_file(path)
     >>> tags.frame[["line", "study", "stance", "extra"]].to_dict("records")
     [{'line': 2, 'study': 'Sloper 2004', 'stance': 'supports', 'extra': 'x'}]
@@ -106,11 +106,11 @@ class Tags:
         return f"<Tags: {len(self)} rows, {len(self.problems)} problems>"
 
     def to_file(self, path: str | os.PathLike[str]) -> None:
-        """Write the table back, atomically, exactly as it was read.
+        r"""Write the table back, atomically, exactly as it was read.
 
         A table read from a file writes every record with its original text,
         so an unchanged table round-trips to identical bytes. A table built
-        from a frame is written as UTF-8 CSV with ``\\n`` line ends.
+        from a frame is written as UTF-8 CSV with ``\n`` line ends.
         """
         table = self._table
         if table is None:
@@ -190,7 +190,7 @@ def _row(record: CsvRecord, names: list[str], collector: Collector) -> dict[str,
             expected=f"{len(names)} cells",
         )
         return None
-    cells = dict(zip(names, values + [""] * (len(names) - len(values))))
+    cells = dict(zip(names, values + [""] * (len(names) - len(values)), strict=False))
     ok = True
     if not cells["study"] and not cells.get("key"):
         collector.add(

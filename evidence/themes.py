@@ -225,7 +225,7 @@ def _read_rows(table: CsvTable, collector: Collector) -> Iterator[Theme]:
     ids = set()
     rows = []
     for record in table.records:
-        cells = dict(zip(header, (v.strip() for v in record.values)))
+        cells = dict(zip(header, (v.strip() for v in record.values), strict=False))
         rows.append((record.line, cells))
         ids.add(cells.get("id", ""))
     yielded: set[str] = set()

@@ -4,10 +4,11 @@ import bibtexparser
 import pytest
 from bibtexparser import model
 
-from conftest import corpus_files
 from evidence.bib import Bibliography
 from evidence.errors import ValidationError
 from evidence.io import decode_bytes
+
+from conftest import corpus_files
 
 
 def entry(bib, key):
@@ -93,7 +94,7 @@ def test_macros_concatenation_and_date(corpus_bib):
     assert row["container"] == "Deutscher Taschenbuch-Verlag and Walter de Gruyter"
     assert row["title"] == "Sämtliche Werke"
     assert row["year"] == 1988  # from biblatex `date`, there is no `year`
-    assert row["location"] == "M{\\\"u}nchen and Berlin and New York"  # other fields as written
+    assert row["location"] == 'M{\\"u}nchen and Berlin and New York'  # other fields as written
 
 
 def test_capitalised_fields_and_string_macros(corpus_bib):
@@ -256,9 +257,24 @@ def test_column_order_and_dtypes():
     bib = Bibliography.from_string(GOOD + AFTER)
     frame = bib.entries
     assert frame.columns[:18].tolist() == [
-        "key", "entry_type", "authors", "first_author", "n_authors", "year", "year_suffix",
-        "title", "container", "doi", "url", "label", "evidence_type", "country", "sector",
-        "quality", "file", "line",
+        "key",
+        "entry_type",
+        "authors",
+        "first_author",
+        "n_authors",
+        "year",
+        "year_suffix",
+        "title",
+        "container",
+        "doi",
+        "url",
+        "label",
+        "evidence_type",
+        "country",
+        "sector",
+        "quality",
+        "file",
+        "line",
     ]
     assert str(frame["year"].dtype) == "Int64"
     assert frame["author"].tolist() == ["Sloper, Patricia", "{National Audit Office}"]

@@ -47,7 +47,7 @@ def test_decode_bytes_never_raises(data):
 
 
 def test_read_bytes_errors_name_the_file(tmp_path):
-    with pytest.raises(InputError, match="missing.bib"):
+    with pytest.raises(InputError, match=r"missing\.bib"):
         read_bytes(tmp_path / "missing.bib")
     with pytest.raises(InputError, match="directory"):
         read_bytes(tmp_path)

@@ -76,14 +76,14 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bib"
         (r"\AA{}rhus", "Århus"),
         (r"{\l}\'od\'z", "łódź"),
         (r"\L", "Ł"),
-        (r"{\i}", "ı"),
+        (r"{\i}", "\N{LATIN SMALL LETTER DOTLESS I}"),
         (r"\j", "ȷ"),
         (r"\dh \DH \th \TH \ng \NG", "ðÐþÞŋŊ"),
         # escaped specials
         (r"Time \& Society", "Time & Society"),
         (r"50\% of \$5, \#1, a\_b, \{x\}", "50% of $5, #1, a_b, {x}"),
         # dashes, quotes, spaces
-        ("pp. 1--9", "pp. 1–9"),
+        ("pp. 1--9", "pp. 1\N{EN DASH}9"),
         ("yes---no", "yes—no"),
         ("``quoted''", "“quoted”"),
         ("O'Brien's", "O'Brien's"),
@@ -109,10 +109,13 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bib"
         (r"\mkbibquote{{\"U}ber die}", "“Über die”"),
         (r"\enquote*{C}", "“C”"),
         # text symbols
-        (r"1990\textendash 2000", "1990–2000"),
+        (r"1990\textendash 2000", "1990\N{EN DASH}2000"),
         (r"a\textemdash b", "a—b"),
-        (r"don\textquoteright t", "don’t"),
-        (r"\textquoteleft x\textquoteright", "‘x’"),
+        (r"don\textquoteright t", "don\N{RIGHT SINGLE QUOTATION MARK}t"),
+        (
+            r"\textquoteleft x\textquoteright",
+            "\N{LEFT SINGLE QUOTATION MARK}x\N{RIGHT SINGLE QUOTATION MARK}",
+        ),
         (r"\textquotedblleft x\textquotedblright", "“x”"),
         (r"Zotero\textregistered{} \texttrademark{} \textcopyright{} 2020", "Zotero® ™ © 2020"),
         (r"wait\dots{} and \ldots", "wait… and …"),
@@ -126,11 +129,14 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bib"
         ("", ""),
         ("   ", ""),
         # math
-        (r"$\alpha$-helix", "α-helix"),
-        (r"$\beta$- and $\alpha$1-adrenoceptors", "β- and α1-adrenoceptors"),
+        (r"$\alpha$-helix", "\N{GREEK SMALL LETTER ALPHA}-helix"),
+        (
+            r"$\beta$- and $\alpha$1-adrenoceptors",
+            "β- and \N{GREEK SMALL LETTER ALPHA}1-adrenoceptors",
+        ),
         (r"$p < .05$", "p < .05"),
         (r"$\chi^2$ test", "χ^2 test"),
-        (r"$10 \times 5$", "10 × 5"),
+        (r"$10 \times 5$", "10 \N{MULTIPLICATION SIGN} 5"),
         (r"20$^\circ$C", "20°C"),
         (r"$\mathrm{H}_0$", "H_0"),
         (r"$\backslash$r0304", r"\r0304"),
@@ -157,6 +163,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bib"
         (r"a\;b", "a;b"),
         (r"Str\:{o}sslin", "Strösslin"),
         ("Line one\\\\\nline two", "Line one line two"),
+        (r"one\newline two\par three", "one two three"),
     ],
 )
 def test_decode_latex(raw: str, expected: str) -> None:

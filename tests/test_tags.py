@@ -28,7 +28,16 @@ def test_reads_rows_with_lines_and_keeps_unknown_columns(tmp_path):
     tags = Tags.from_file(path)
     frame = tags.frame
     assert frame.columns[:10].tolist() == [
-        "line", "study", "theme", "stance", "key", "quote", "page", "source", "coder", "note",
+        "line",
+        "study",
+        "theme",
+        "stance",
+        "key",
+        "quote",
+        "page",
+        "source",
+        "coder",
+        "note",
     ]
     assert frame["confidence"].tolist() == ["high", "two\nlines"]
     assert frame["line"].tolist() == [2, 3]
@@ -55,7 +64,7 @@ def test_every_bad_row_is_reported_with_line_column_value(tmp_path):
     ]
     bad = tags.problems[0]
     assert bad.column == "stance" and bad.value == "suports"
-    assert "did you mean \"supports\"" in bad.message
+    assert 'did you mean "supports"' in bad.message
     assert tags.frame["study"].tolist() == ["D 2004"]
 
 
@@ -103,7 +112,7 @@ def test_semicolon_excel_export_with_bom(tmp_path):
 @pytest.mark.parametrize(
     "data",
     [
-        b"study,theme,stance,zz\r\nA 2001,t,supports,x\r\n\r\n\"Q, R 2002\",t,mixed,\"a\r\nb\"\r\n",
+        b'study,theme,stance,zz\r\nA 2001,t,supports,x\r\n\r\n"Q, R 2002",t,mixed,"a\r\nb"\r\n',
         codecs.BOM_UTF8 + b"study;theme;stance\nA;t;supports\n",
         "study,theme,stance\nM\u00fcller 2003,t,supports".encode("latin-1"),
         "study,theme,stance\r\nA,t,supports\r\n".encode("utf-16"),
