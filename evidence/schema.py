@@ -105,15 +105,18 @@ COLUMNS: Mapping[str, Mapping[str, str]] = {
         "mixed": _INT,
         "inconclusive": _INT,
     },
-    "problems": {
-        "severity": _TEXT,
-        "kind": _TEXT,
-        "file": _TEXT,
-        "line": _INT,
+    "extraction": {
+        "document": _TEXT,
+        "section": _TEXT,
+        "theme": _TEXT,
         "citation": _TEXT,
+        "start": _INT,
+        "end": _INT,
+        "sentence": _TEXT,
+        "cited_as": _TEXT,
         "key": _TEXT,
-        "message": _TEXT,
-        "code": _TEXT,
+        "status": _TEXT,
+        "reason": _TEXT,
     },
 }
 

@@ -10,14 +10,16 @@ encoding are all kept), because each record keeps its exact text.
 from __future__ import annotations
 
 import csv
+import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pandas as pd
 
 from . import schema
 from .errors import Collector, Problem
 from .io import CsvRecord, CsvTable, atomic_write, read_bytes, read_csv
+from .names import fold
 from .suggest import did_you_mean
 from .vocab import STANCES
 
@@ -61,6 +63,7 @@ class Tags:
         self.problems = problems
         self.file = file
         self._table = table
+        self._added: tuple[dict, ...] = ()
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, strict: bool = False) -> Tags:
@@ -105,27 +108,90 @@ class Tags:
     def __repr__(self) -> str:
         return f"<Tags: {len(self)} rows, {len(self.problems)} problems>"
 
-    def to_file(self, path: str | os.PathLike[str]) -> None:
-        r"""Write the table back, atomically, exactly as it was read.
+    def append(self, rows: pd.DataFrame) -> tuple[Tags, int]:
+        """Return a table with ``rows`` added at the end, skipping rows it already has.
 
-        A table read from a file writes every record with its original text,
-        so an unchanged table round-trips to identical bytes. A table built
-        from a frame is written as UTF-8 CSV with ``\n`` line ends.
+        A row is already there when a row with the same study (ignoring case,
+        accents and punctuation), theme and quote (ignoring spacing) exists:
+        curated rows are never duplicated, changed or reordered.
+
+        Parameters
+        ----------
+        rows : pandas.DataFrame
+            New rows with tag columns (``study``, ``theme``, ``stance``, ...).
+
+        Returns
+        -------
+        (Tags, int)
+            The new table and the number of rows added.
+        """
+        seen = {_identity(r) for r in self._frame.to_dict("records")}
+        added = []
+        for record in rows.to_dict("records"):
+            identity = _identity(record)
+            if identity not in seen:
+                seen.add(identity)
+                added.append({k: v for k, v in record.items() if isinstance(v, str) and v})
+        frame = pd.concat([self._frame, pd.DataFrame(added)], ignore_index=True)
+        appended = Tags(frame, problems=self.problems, file=self.file, table=self._table)
+        appended._added = self._added + tuple(added)
+        return appended, len(added)
+
+    def to_file(self, path: str | os.PathLike[str]) -> None:
+        r"""Write the table, atomically, keeping every byte of the rows it was read with.
+
+        Rows read from a file are written with their original text, so an
+        unchanged table round-trips to identical bytes; rows added with
+        :meth:`append` follow, in the file's own delimiter, line end and
+        encoding, under its header (values of columns the header lacks are
+        left out). A table not read from a file is written as UTF-8 CSV with
+        ``\n`` line ends.
         """
         table = self._table
-        if table is None:
+        if table is None or (table.header is None and self._added):
+            columns = [c for c in self._frame.columns if c != "line"]
+            rows = [
+                {c: v for c, v in r.items() if isinstance(v, str)}
+                for r in self._frame[columns].to_dict("records")
+            ]
+            text = _format_rows(columns, [dict(zip(columns, columns, strict=True)), *rows])
             with atomic_write(path) as handle:
-                columns = [c for c in self._frame.columns if c != "line"]
-                writer = csv.writer(handle, lineterminator="\n")
-                writer.writerow(columns)
-                for row in self._frame[columns].itertuples(index=False):
-                    writer.writerow(["" if pd.isna(v) else v for v in row])
+                handle.write(text)
             return
+        parts = [table.header.lead, table.header.raw] if table.header else ["", ""]
+        parts.extend(record.lead + record.raw for record in table.records)
+        parts.append(table.trailer)
+        if self._added:
+            if not parts[-1] and not parts[-2].endswith(("\n", "\r")):
+                parts.append(table.newline)
+            columns = [
+                c.strip().lower() if c.strip().lower() in _KNOWN else c.strip()
+                for c in table.header.values
+            ]
+            parts.append(_format_rows(columns, self._added, table.delimiter, table.newline))
         with atomic_write(path, binary=True) as handle:
-            parts = [table.header.lead + table.header.raw] if table.header else []
-            parts.extend(record.lead + record.raw for record in table.records)
-            parts.append(table.trailer)
             handle.write("".join(parts).encode(table.encoding))
+
+
+def _identity(row: dict) -> tuple[str, str, str]:
+    """What makes two tag rows the same proposal: study, theme and quote."""
+
+    def text(name: str) -> str:
+        value = row.get(name)
+        return value if isinstance(value, str) else ""
+
+    return fold(text("study")), text("theme").strip(), " ".join(text("quote").split())
+
+
+def _format_rows(
+    columns: list[str], rows: Sequence[dict], delimiter: str = ",", newline: str = "\n"
+) -> str:
+    """CSV text of ``rows`` under ``columns`` (minimal quoting)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return buffer.getvalue()
 
 
 def _validated_rows(table: CsvTable, collector: Collector) -> Iterator[dict[str, object]]:

@@ -173,6 +173,17 @@ class Themes:
             expected="a theme id, label or synonym",
         )
 
+    def match(self, name: str, *, cutoff: float = 90) -> Theme | None:
+        """The theme ``name`` names exactly, or else by a close spelling, or None.
+
+        Used to read section headings as themes: ``Financial Uncertainty`` and
+        ``Financial uncertainties`` both give ``financial_uncertainty``.
+        """
+        if name in self:
+            return self.get(name)
+        found = nearest(fold(name), list(self._by_name), limit=1, cutoff=cutoff)
+        return self._themes[self._by_name[found[0]]] if found else None
+
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """The ids of the themes whose names are nearest to ``name``."""
         found = nearest(fold(name), list(self._by_name), limit=limit * 3, cutoff=60)

@@ -1,5 +1,6 @@
 import codecs
 
+import pandas as pd
 import pytest
 
 from evidence.errors import ValidationError
@@ -131,3 +132,58 @@ def test_rewriting_the_same_file_is_safe(tmp_path):
     source = write(tmp_path, data)
     Tags.from_file(source).to_file(source)
     assert source.read_bytes() == data
+
+
+def test_append_adds_only_new_rows_and_keeps_curated_bytes(tmp_path):
+    curated = (
+        "study;theme;stance;quote;extra\r\n"
+        'Cameron & Lart 2003;co_terminosity;inconclusive;"The evidence is inconclusive.";kept\r\n'
+    ).encode("utf-8-sig")
+    path = write(tmp_path, curated)
+    tags = Tags.from_file(path)
+    proposals = pd.DataFrame(
+        [
+            # the same study, theme and quote (other case and spacing): not added
+            {
+                "study": "cameron & lart 2003",
+                "theme": "co_terminosity",
+                "stance": "supports",
+                "quote": "The evidence  is inconclusive.",
+            },
+            {
+                "study": "Park & Turnbull",
+                "theme": "co_terminosity",
+                "stance": "supports",
+                "quote": "It helps; said so.",
+                "source": "004",
+            },
+            {
+                "study": "Park & Turnbull",
+                "theme": "co_terminosity",
+                "stance": "supports",
+                "quote": "It helps; said so.",
+            },
+        ]
+    )
+    appended, added = tags.append(proposals)
+    assert added == 1
+    appended.to_file(path)
+    data = path.read_bytes()
+    assert data.startswith(curated)
+    assert (
+        data[len(curated) :] == b'Park & Turnbull;co_terminosity;supports;"It helps; said so.";\r\n'
+    )
+    _, added = Tags.from_file(path).append(proposals)
+    assert added == 0
+
+
+def test_append_to_a_table_built_from_rows(tmp_path):
+    rows = pd.DataFrame([{"study": "A 2001", "theme": "t", "stance": "supports"}])
+    tags, added = Tags(pd.DataFrame()).append(rows)
+    target = tmp_path / "new.csv"
+    tags.to_file(target)
+    assert added == 1
+    assert (
+        target.read_text().splitlines()[0] == "study,theme,stance,key,quote,page,source,coder,note"
+    )
+    assert Tags.from_file(target).frame["study"].tolist() == ["A 2001"]
