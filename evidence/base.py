@@ -11,11 +11,13 @@ from typing import Union
 
 import pandas as pd
 
-from . import schema
+from . import rate, schema
 from .bib import Bibliography
+from .duplicates import likely_duplicates
 from .errors import Collector, Problem, UnknownThemeError
-from .names import fold
-from .suggest import did_you_mean
+from .rate import Rubric
+from .resolve import resolve
+from .settings import ResolverSettings
 from .tags import Tags
 from .themes import Theme, Themes
 from .vocab import STANCES
@@ -68,11 +70,6 @@ def default_paths(
     }
 
 
-def _label_key(text: str) -> str:
-    """Fold a citation for exact matching: case, accents, punctuation, "and"/"&"."""
-    return " ".join(word for word in fold(text).split() if word != "and")
-
-
 @dataclasses.dataclass(frozen=True)
 class ThemeView:
     """One theme with the studies that speak to it.
@@ -91,6 +88,8 @@ class ThemeView:
     theme: Theme
     studies: pd.DataFrame
     tags: pd.DataFrame
+    rating: str = "none"
+    reason: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -101,7 +100,8 @@ class ThemeView:
         counts = ", ".join(f"{n} {stance}" for stance, n in self.counts.items() if n)
         lines = [
             f"{self.theme.label} ({self.theme.category or 'uncategorised'}): "
-            f"{len(self.studies)} studies" + (f" ({counts})" if counts else "")
+            f"{len(self.studies)} studies" + (f" ({counts})" if counts else ""),
+            f"  rating: {self.rating}: {self.reason}",
         ]
         lines += [f"  {row.label}: {row.stance}" for row in self.studies.itertuples()]
         return "\n".join(lines)
@@ -129,13 +129,17 @@ class EvidenceBase:
         *,
         sources: dict[str, Path | None] | None = None,
         strict: bool = False,
+        resolver: ResolverSettings | None = None,
+        rubric: Rubric | None = None,
     ) -> None:
         self.bibliography = bibliography
         self.themes = themes
         self.raw_tags = tags
         self.sources = dict(sources or {})
         collector = Collector(strict=strict, file=tags.file)
-        self._joined = _join(tags, bibliography, themes, collector)
+        self.resolver = resolver or ResolverSettings()
+        self.rubric = rubric or Rubric()
+        self._joined = _join(tags, bibliography, themes, collector, self.resolver)
         self._join_problems = collector.finish("join")
 
     @property
@@ -206,38 +210,79 @@ class EvidenceBase:
         """
         found = self.themes.get(name)
         tags = self._joined[self._joined["theme_id"] == found.id].reset_index(drop=True)
-        return ThemeView(found, self.studies(theme=found.id), tags)
+        rated = self._summary.set_index("theme").loc[found.id]
+        return ThemeView(
+            found, self.studies(theme=found.id), tags, rated["rating"], rated["reason"]
+        )
 
-    def summary(self) -> pd.DataFrame:
-        """Counts of distinct studies per theme and stance, in framework order.
+    def summary(self, rubric: Rubric | None = None, *, confidence: bool = False) -> pd.DataFrame:
+        """Strength of evidence per theme, in framework order, each rating with its reason.
 
-        A study tagged twice for a theme counts once in ``studies``, and once
-        under each stance it was tagged with. A citation that matches no
-        bibliography entry still counts, as the study its text names (it is
-        also reported in :attr:`problems`), so that nothing the sources cite
-        is silently dropped.
+        Parameters
+        ----------
+        rubric : Rubric, optional
+            The rating rules (default: the base's rubric, see :class:`Rubric`).
+        confidence : bool
+            Add the GRADE-CERQual-style ``confidence`` and ``confidence_reason``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``theme, label, category, studies, supports, contradicts, mixed,
+            inconclusive, type_<evidence type>..., agreement, oldest, newest,
+            rating, reason``. A study tagged twice for a theme counts once; a
+            citation that matches no entry still counts, by its text, as a
+            study of unknown type (it is also in :attr:`problems`).
         """
-        joined = self._joined[self._joined["theme_id"].notna()]
-        study = joined["key"].fillna("?" + joined["study"].fillna(""))
-        pairs = pd.DataFrame(
-            {"theme": joined["theme_id"], "study": study, "stance": joined["stance"]}
-        ).drop_duplicates()
-        by_stance = pairs.groupby(["theme", "stance"]).size().unstack(fill_value=0)
-        totals = pairs.drop_duplicates(["theme", "study"]).groupby("theme").size()
-        rows = []
-        for item in self.themes:
-            row = {
-                "theme": item.id,
-                "label": item.label,
-                "category": item.category,
-                "studies": int(totals.get(item.id, 0)),
-            }
-            for stance in STANCES:
-                has = item.id in by_stance.index and stance in by_stance.columns
-                row[stance] = int(by_stance.loc[item.id, stance]) if has else 0
-            rows.append(row)
-        return schema.conform(
-            pd.DataFrame(rows, columns=list(schema.COLUMNS["summary"])), "summary"
+        rubric = rubric or self.rubric
+        if rubric == self.rubric:
+            summary = self._summary
+        else:
+            summary = rate.summarise(self._joined, self.themes, rubric)
+        if confidence:
+            assessed = rate.assess_confidence(self._joined, self.themes, rubric)
+            summary = summary.merge(
+                assessed[["theme", "confidence", "confidence_reason"]], on="theme", how="left"
+            )
+        return summary.copy()
+
+    @functools.cached_property
+    def _summary(self) -> pd.DataFrame:
+        return rate.summarise(self._joined, self.themes, self.rubric)
+
+    def confidence(self, rubric: Rubric | None = None) -> pd.DataFrame:
+        """GRADE-CERQual-style confidence per theme, each component explained."""
+        return rate.assess_confidence(self._joined, self.themes, rubric or self.rubric)
+
+    def gaps(self) -> pd.DataFrame:
+        """Themes whose evidence is missing or only limited (summary rows)."""
+        return rate.gaps(self._summary)
+
+    def inconclusive(self) -> pd.DataFrame:
+        """Themes whose evidence is inconclusive (summary rows)."""
+        return rate.inconclusive(self._summary)
+
+    def crosstab(self, rows: str = "theme", cols: str = "sector") -> pd.DataFrame:
+        """Distinct studies by two dimensions: the matrix of an evidence gap map.
+
+        ``rows`` and ``cols`` are ``theme``, ``category``, ``evidence_type``,
+        ``country``, ``sector`` or ``year``.
+        """
+        return rate.crosstab(self._joined, self.themes, rows=rows, cols=cols)
+
+    def compare_coders(self) -> pd.DataFrame:
+        """Agreement and Cohen's kappa between coders (tags need a ``coder`` column)."""
+        return rate.compare_coders(self._joined, self.themes)
+
+    def with_rubric(self, rubric: Rubric) -> EvidenceBase:
+        """A new base rated by ``rubric``; this one is unchanged."""
+        return EvidenceBase(
+            self.bibliography,
+            self.raw_tags,
+            self.themes,
+            sources=self.sources,
+            resolver=self.resolver,
+            rubric=rubric,
         )
 
     def __repr__(self) -> str:
@@ -268,78 +313,108 @@ def _studies(joined: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return schema.conform(frame.drop(columns="_order"), "studies")
 
 
-def _join(tags: Tags, bib: Bibliography, themes: Themes, collector: Collector) -> pd.DataFrame:
+#: Resolution statuses that are reported, and how severely.
+_STATUS_SEVERITY = {
+    "fuzzy": "warning",
+    "year_mismatch": "warning",
+    "no_year": "warning",
+    "ambiguous": "error",
+    "unresolved": "error",
+}
+
+
+def _join(
+    tags: Tags,
+    bib: Bibliography,
+    themes: Themes,
+    collector: Collector,
+    settings: ResolverSettings | None,
+) -> pd.DataFrame:
     """Attach theme ids and bibliography entries to each tag row.
 
-    A row's entry is its pinned ``key`` if it has one, otherwise the entry
-    whose key or author-date label equals its ``study`` text (ignoring case,
-    accents, punctuation and "and" versus "&").
+    Each row's citation is resolved (:func:`evidence.resolve`); a pinned
+    ``key`` wins. What is not an exact, unpinned match is reported: fuzzy
+    spellings, year mismatches and missing years as warnings, ambiguous and
+    unresolved citations as errors. Then the bibliography is checked against
+    the tags: entries no tag cites and likely duplicate entries are warnings.
     """
     frame = tags.frame
-    entries = bib.entries.set_index("key", drop=False)
-    by_label: dict[str, list[str]] = {}
-    for key, label in zip(entries["key"], entries["label"], strict=True):
-        if isinstance(label, str):
-            by_label.setdefault(_label_key(label), []).append(key)
-    labels = entries["label"].dropna().tolist()
-    theme_ids, categories, keys, statuses, reasons = [], [], [], [], []
+    theme_ids, categories = [], []
     for row in frame.itertuples(index=False):
-        line = row.line
         try:
             theme = themes.get(row.theme)
-            theme_ids.append(theme.id)
-            categories.append(theme.category)
         except UnknownThemeError as exc:
             collector.add(
                 "tags.unknown_theme",
-                str(exc.message),
-                line=line,
+                exc.message,
+                line=row.line,
                 column="theme",
                 value=row.theme,
                 expected="a theme id, label or synonym from the framework",
             )
             theme_ids.append(None)
             categories.append(None)
-        key, status, reason = _match(row, entries, by_label)
-        if status == "unresolved":
-            collector.add(
-                "join.unresolved",
-                f"{reason}{did_you_mean(str(row.study), labels)}",
-                line=line,
-                column="key" if isinstance(row.key, str) else "study",
-                value=row.key if isinstance(row.key, str) else row.study,
-            )
-        keys.append(key)
-        statuses.append(status)
-        reasons.append(reason)
+        else:
+            theme_ids.append(theme.id)
+            categories.append(theme.category)
+    # A study written as a bibliography key is as good as a pinned key.
+    keys = [
+        key if isinstance(key, str) else (study if study in bib else None)
+        for key, study in zip(frame["key"], frame["study"], strict=True)
+    ]
+    resolved = resolve(frame["study"].fillna(""), bib, keys=keys, settings=settings)
+    for line, row in zip(frame["line"], resolved.itertuples(index=False), strict=True):
+        _report_resolution(collector, None if pd.isna(line) else int(line), row)
     frame["theme_id"] = theme_ids
     frame["category"] = categories
-    frame["key"] = keys
-    frame["status"] = statuses
-    frame["reason"] = reasons
-    studies = entries.loc[:, list(_STUDY_COLUMNS)]
-    joined = frame.join(studies, on="key")
+    for column in ("key", "status", "reason"):
+        frame[column] = resolved[column].to_numpy()
+    joined = frame.join(bib.entries.set_index("key").loc[:, list(_STUDY_COLUMNS)], on="key")
+    _report_bibliography(collector, bib, set(joined["key"].dropna()))
     return schema.conform(joined, "joined")
 
 
-def _match(
-    row: tuple, entries: pd.DataFrame, by_label: dict[str, list[str]]
-) -> tuple[str | None, str, str]:
-    """The key, status and reason for one tag row (exact matching only)."""
-    pinned = row.key if isinstance(row.key, str) else None
-    if pinned:
-        if pinned in entries.index:
-            return pinned, "exact", f"key {pinned} is pinned in the tag table"
-        return None, "unresolved", f"pinned key {pinned!r} is not in the bibliography"
-    study = str(row.study)
-    if study in entries.index:
-        return study, "exact", f"{study} is a bibliography key"
-    found = by_label.get(_label_key(study), [])
-    if len(found) == 1:
-        return found[0], "exact", f"{study!r} is the label of {found[0]}"
-    if found:
-        return None, "unresolved", f"{study!r} is the label of {len(found)} entries"
-    return None, "unresolved", f"no bibliography entry has the label or key {study!r}"
+def _report_resolution(collector: Collector, line: int | None, row: tuple) -> None:
+    """One problem for a tag row whose citation did not resolve exactly."""
+    if row.pinned:
+        return  # a pinned key is a curator's decision; only a missing one is reported
+    severity = _STATUS_SEVERITY.get(row.status)
+    if severity is None:
+        return
+    collector.add(
+        f"resolve.{row.status}",
+        row.reason,
+        severity,  # type: ignore[arg-type]
+        line=line,
+        column="study",
+        key=row.key if isinstance(row.key, str) else None,
+        value=row.citation,
+    )
+
+
+def _report_bibliography(collector: Collector, bib: Bibliography, cited: set[str]) -> None:
+    """Warn of entries no tag cites and of likely duplicate entries."""
+    entries = bib.entries
+    for key, line in zip(entries["key"], entries["line"], strict=True):
+        if key not in cited:
+            collector.add(
+                "bib.uncited",
+                f"no tag cites {key}",
+                "warning",
+                file=bib.file,
+                line=int(line),
+                key=key,
+            )
+    for pair in likely_duplicates(entries).itertuples(index=False):
+        collector.add(
+            "bib.likely_duplicate",
+            f"{pair.key} looks like a duplicate of {pair.other} "
+            f"(same year and first author, titles {pair.score:g}% alike)",
+            "warning",
+            file=bib.file,
+            line=int(pair.line),
+            key=pair.key,
+        )
 
 
 def load(
@@ -348,6 +423,8 @@ def load(
     themes: PathLike | Themes | None = None,
     *,
     strict: bool = False,
+    resolver: ResolverSettings | None = None,
+    rubric: Rubric | None = None,
 ) -> EvidenceBase:
     """Load an evidence base from its files (or already-loaded parts).
 
@@ -362,6 +439,10 @@ def load(
     strict : bool
         Raise :class:`~evidence.errors.ValidationError` at the first stage
         with errors instead of collecting problems.
+    resolver : ResolverSettings, optional
+        Thresholds of the citation resolver (defaults when omitted).
+    rubric : Rubric, optional
+        The rules that rate the strength of evidence (defaults when omitted).
 
     Returns
     -------
@@ -392,10 +473,20 @@ def load(
     bibliography = parts["bib"] or Bibliography.from_string("", file="(no bibliography)")
     tag_table = parts["tags"] or Tags(pd.DataFrame())
     framework = parts["themes"] or Themes.infer(tag_table.frame["theme"].dropna())
-    return EvidenceBase(bibliography, tag_table, framework, sources=sources, strict=strict)
+    return EvidenceBase(
+        bibliography,
+        tag_table,
+        framework,
+        sources=sources,
+        strict=strict,
+        resolver=resolver,
+        rubric=rubric,
+    )
 
 
-def load_example(*, strict: bool = False) -> EvidenceBase:
+def load_example(
+    *, strict: bool = False, resolver: ResolverSettings | None = None, rubric: Rubric | None = None
+) -> EvidenceBase:
     """Load the bundled example evidence base (the seed review and commentaries)."""
     folder = example_dir()
     return load(
@@ -403,4 +494,6 @@ def load_example(*, strict: bool = False) -> EvidenceBase:
         folder / DEFAULT_FILES["tags"],
         folder / DEFAULT_FILES["themes"],
         strict=strict,
+        resolver=resolver,
+        rubric=rubric,
     )

@@ -23,14 +23,34 @@ from typing import IO, Any
 import pandas as pd
 
 from . import __version__
-from .base import EvidenceBase, example_dir, load
+from .base import EvidenceBase, default_paths, example_dir, load
+from .bib import Bibliography
 from .errors import EvidenceError, Problem
+from .extract import extract
 from .io import atomic_write
+from .propose import propose_tags
+from .resolve import resolve
+from .tags import Tags
+from .themes import Themes
 from .vocab import EVIDENCE_TYPES, STANCES
 
 __all__ = ["main"]
 
 _CELL_WIDTH = 48
+#: The columns ``evidence resolve`` prints, in this order (a stable contract).
+_RESOLVE_COLUMNS = ("citation", "key", "status", "score", "reason", "candidates")
+DEFAULT_THEMES = "data/themes.csv"
+_SUMMARY_TABLE = (
+    "theme",
+    "category",
+    "studies",
+    "supports",
+    "contradicts",
+    "mixed",
+    "inconclusive",
+    "rating",
+    "reason",
+)
 
 
 class _UsageError(Exception):
@@ -47,7 +67,9 @@ def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     if isinstance(value, (tuple, list)):
-        return "; ".join(str(v) for v in value)
+        return "; ".join(
+            f"{v[0]} ({v[1]:g})" if isinstance(v, tuple) and len(v) == 2 else str(v) for v in value
+        )
     return str(value)
 
 
@@ -148,7 +170,10 @@ def _base(args: argparse.Namespace, stderr: IO[str], *, strict: bool | None = No
 
 
 def _cmd_summary(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
-    return _base(args, stderr).summary(), 0
+    summary = _base(args, stderr).summary()
+    if args.format == "table":  # the per-type counts are for machines; people get the gist
+        summary = summary[[*_SUMMARY_TABLE]]
+    return summary, 0
 
 
 def _cmd_studies(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
@@ -158,9 +183,32 @@ def _cmd_studies(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFram
 
 def _cmd_theme(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
     view = _base(args, stderr).theme(args.name)
+    tags = view.tags
+    frame = pd.DataFrame(
+        {
+            "theme": view.theme.id,
+            "rating": view.rating,
+            "key": tags["key"],
+            "label": tags["label"],
+            "year": tags["year"],
+            "evidence_type": tags["evidence_type"],
+            "stance": tags["stance"],
+            "citation": tags["study"],
+            "quote": tags["quote"],
+            "source": tags["source"],
+        }
+    )
     if args.format == "table":
-        print(f"{view.theme.label} [{view.theme.id}, {view.theme.category}]", file=stderr)
-    return view.studies, 0
+        args.preface = (
+            f"{view.theme.label} [{view.theme.id}, {view.theme.category}]\n"
+            f"rating: {view.rating}: {view.reason}\n\n"
+        )
+        frame = frame.drop(columns=["theme", "rating"])
+    return frame, 0
+
+
+def _cmd_gaps(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    return _base(args, stderr).gaps(), 0
 
 
 def _cmd_check(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
@@ -174,6 +222,41 @@ def _cmd_check(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame,
     return frame, status
 
 
+def _cmd_resolve(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    citations = list(args.citations)
+    if args.file:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        citations += [line.strip() for line in text.splitlines() if line.strip()]
+    if not citations:
+        raise _UsageError("evidence resolve: give citations, or --file FILE (- for stdin)")
+    bib_path = args.bib or default_paths()["bib"]
+    found = resolve(citations, Bibliography.from_file(bib_path, strict=args.strict))
+    return found[list(_RESOLVE_COLUMNS)], 0
+
+
+def _cmd_extract(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    bib = Bibliography.from_file(args.bib, strict=args.strict) if args.bib else None
+    themes_path = args.themes or (DEFAULT_THEMES if Path(DEFAULT_THEMES).is_file() else None)
+    themes = Themes.from_file(themes_path, strict=args.strict) if themes_path else None
+    frames = []
+    for source in args.files:
+        if source == "-":
+            frames.append(extract(sys.stdin.read(), bib, themes, document="-"))
+        else:
+            frames.append(extract(Path(source), bib, themes))
+    found = pd.concat(frames, ignore_index=True) if frames else extract("", bib, themes)
+    if not (args.propose_tags or args.append):
+        return found, 0
+    proposals = propose_tags(found)
+    if args.append:
+        target = Path(args.append)
+        table = Tags.from_file(target) if target.is_file() else Tags(pd.DataFrame())
+        appended, added = table.append(proposals)
+        appended.to_file(target)
+        print(f"evidence: {added} new tag rows appended to {target}", file=stderr)
+    return proposals, 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``evidence`` command."""
     parser = _Parser(
@@ -185,7 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    summary = commands.add_parser("summary", help="studies per theme and stance")
+    summary = commands.add_parser(
+        "summary", help="strength of evidence per theme: counts, rating and the reason for it"
+    )
     _data_options(summary)
     summary.set_defaults(run=_cmd_summary)
 
@@ -196,7 +281,13 @@ def build_parser() -> argparse.ArgumentParser:
     studies.add_argument("--evidence-type", choices=EVIDENCE_TYPES)
     studies.set_defaults(run=_cmd_studies)
 
-    theme = commands.add_parser("theme", help="one theme: its studies, stances and quotes")
+    gaps = commands.add_parser("gaps", help="themes with no or only limited evidence")
+    _data_options(gaps)
+    gaps.set_defaults(run=_cmd_gaps)
+
+    theme = commands.add_parser(
+        "theme", help="one theme: its rating and reason, its studies, stances and quotes"
+    )
     theme.add_argument("name", help="a theme id, label or synonym")
     _data_options(theme)
     theme.set_defaults(run=_cmd_theme)
@@ -207,6 +298,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _data_options(check)
     check.set_defaults(run=_cmd_check)
+
+    resolver = commands.add_parser(
+        "resolve", help="match citations as written to bibliography entries, and say why"
+    )
+    resolver.add_argument("citations", nargs="*", metavar="CITATION", help='e.g. "Smith 2003"')
+    resolver.add_argument("--file", metavar="FILE", help="one citation per line; - for stdin")
+    _data_options(resolver)
+    resolver.set_defaults(run=_cmd_resolve)
+
+    extractor = commands.add_parser(
+        "extract", help="find the citations of a review's text, by section; propose tags"
+    )
+    extractor.add_argument("files", nargs="+", metavar="FILE", help=".txt or .md; - for stdin")
+    _data_options(extractor)
+    extractor.add_argument(
+        "--propose-tags", action="store_true", help="print tag rows in the tag table's format"
+    )
+    extractor.add_argument(
+        "--append", metavar="TAGS", help="append proposed tags to this tag table (never duplicates)"
+    )
+    extractor.set_defaults(run=_cmd_extract)
     return parser
 
 
@@ -243,7 +355,7 @@ def main(
             args = build_parser().parse_args(args_list)
         run = args.run
         frame, status = run(args, stderr)
-        _write(format_frame(frame, args.format), args.output, stdout)
+        _write(getattr(args, "preface", "") + format_frame(frame, args.format), args.output, stdout)
         return status
     except _UsageError as exc:
         print(str(exc), file=stderr)

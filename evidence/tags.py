@@ -158,19 +158,29 @@ class Tags:
             with atomic_write(path) as handle:
                 handle.write(text)
             return
-        parts = [table.header.lead, table.header.raw] if table.header else ["", ""]
+        header = table.header
+        columns = _header_columns(header.values) if header else []
+        missing = [c for c in _KNOWN if c not in columns and any(r.get(c) for r in self._added)]
+        header_raw = header.raw if header else ""
+        if missing:  # extend the header; the rows already there keep their bytes
+            body = header_raw.rstrip("\r\n")
+            ending = header_raw[len(body) :] or table.newline
+            header_raw = body + table.delimiter + table.delimiter.join(missing) + ending
+            columns += missing
+        parts = [header.lead if header else "", header_raw]
         parts.extend(record.lead + record.raw for record in table.records)
         parts.append(table.trailer)
         if self._added:
             if not parts[-1] and not parts[-2].endswith(("\n", "\r")):
                 parts.append(table.newline)
-            columns = [
-                c.strip().lower() if c.strip().lower() in _KNOWN else c.strip()
-                for c in table.header.values
-            ]
             parts.append(_format_rows(columns, self._added, table.delimiter, table.newline))
         with atomic_write(path, binary=True) as handle:
             handle.write("".join(parts).encode(table.encoding))
+
+
+def _header_columns(cells: Sequence[str]) -> list[str]:
+    """Column names of a header: known names lower-cased, others as written."""
+    return [c.strip().lower() if c.strip().lower() in _KNOWN else c.strip() for c in cells]
 
 
 def _identity(row: dict) -> tuple[str, str, str]:
@@ -200,7 +210,7 @@ def _validated_rows(table: CsvTable, collector: Collector) -> Iterator[dict[str,
         collector.add("tags.empty", "the tag file is empty", "warning", line=None)
         return
     written = [cell.strip() for cell in table.header.values]
-    names = [cell.lower() if cell.lower() in _KNOWN else cell for cell in written]
+    names = _header_columns(written)
     line = table.header.line
     problems_before = len(collector.problems)
     for required in _REQUIRED:

@@ -70,8 +70,8 @@ def test_join_by_label_key_and_pin(base):
 
 def test_problems_name_the_row(base):
     found = [(p.code, p.line) for p in base.problems if p.file.endswith("barriers.csv")]
-    assert found == [("join.unresolved", 7), ("tags.unknown_theme", 8)]
-    unresolved = next(p for p in base.problems if p.code == "join.unresolved")
+    assert found == [("resolve.unresolved", 7), ("tags.unknown_theme", 8)]
+    unresolved = next(p for p in base.problems if p.code == "resolve.unresolved")
     assert unresolved.value == "Nobody 1999" and unresolved.column == "study"
 
 
@@ -87,7 +87,7 @@ def test_summary_counts_distinct_studies(base):
     # stances; the unresolved "Nobody 1999" still counts, by its text
     assert (role["studies"], role["supports"], role["mixed"]) == (3, 3, 1)
     assert summary.loc["co_terminosity", "inconclusive"] == 1
-    assert base.summary().columns.tolist() == [
+    assert base.summary().columns.tolist()[:8] == [
         "theme",
         "label",
         "category",
@@ -97,6 +97,7 @@ def test_summary_counts_distinct_studies(base):
         "mixed",
         "inconclusive",
     ]
+    assert base.summary().columns.tolist()[-2:] == ["rating", "reason"]
 
 
 def test_studies_filters(base):

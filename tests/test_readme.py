@@ -3,9 +3,11 @@
 import io
 import re
 import shlex
+import shutil
 
 import pytest
 
+from evidence.base import example_dir
 from evidence.cli import build_parser, main
 
 from conftest import ROOT
@@ -42,6 +44,11 @@ EXAMPLES = [
 
 @pytest.mark.parametrize("argv", EXAMPLES, ids=" ".join)
 def test_readme_examples_run(argv, tmp_path, monkeypatch):
+    """Each example runs in a project holding the example data and a review text."""
+    shutil.copytree(example_dir(), tmp_path / "data")
+    (tmp_path / "review.txt").write_text(
+        "Trust\n\nTrust matters (Rushmore & Pallis 2002, Johnson et al 2003).\n"
+    )
     monkeypatch.chdir(tmp_path)
     out, err = io.StringIO(), io.StringIO()
     code = main(argv[1:], stdout=out, stderr=err)

@@ -168,11 +168,11 @@ def test_append_adds_only_new_rows_and_keeps_curated_bytes(tmp_path):
     appended, added = tags.append(proposals)
     assert added == 1
     appended.to_file(path)
+    header, curated_rows = curated.split(b"\r\n", 1)
     data = path.read_bytes()
-    assert data.startswith(curated)
-    assert (
-        data[len(curated) :] == b'Park & Turnbull;co_terminosity;supports;"It helps; said so.";\r\n'
-    )
+    # the header gains the column the new row needs; curated rows keep every byte
+    assert data.startswith(header + b";source\r\n" + curated_rows)
+    assert data.endswith(b'Park & Turnbull;co_terminosity;supports;"It helps; said so.";;004\r\n')
     _, added = Tags.from_file(path).append(proposals)
     assert added == 0
 

@@ -1,0 +1,769 @@
+"""Tie author-date citations to bibliography entries, and say how sure that is.
+
+:func:`resolve` reads each citation with :func:`~evidence.citation.parse_citation`
+and compares it with the entries of a :class:`~evidence.bib.Bibliography`:
+
+1. **Keys.** A surname is compared by its *core*: folded (case, accents and
+   punctuation removed, see :func:`~evidence.names.fold`), without leading
+   particles (``van``, ``de la``: :attr:`ResolverSettings.particles`) and
+   without spaces, so that ``van Eyk``/``Eyk``, ``Müller``/``Muller`` and
+   ``Cunningham-Burley``/``Cunningham Burley`` agree.
+2. **Exact pass.** An index built once per bibliography (and cached while the
+   bibliography lives) maps the core of each entry's first author, with its
+   year, to the entries. Most citations end here.
+3. **Fuzzy pass.** For the citations left, the first surname is compared with
+   every distinct first-author core that shares its first or its last letter
+   (a one-letter typo keeps one of the two), with rapidfuzz's vectorised
+   :func:`~rapidfuzz.process.cdist` over all those citations at once.
+4. **Decision.** Each candidate entry gets a score: the mean similarity of the
+   compared surnames (:func:`similarity`, 0-100), less 10 points
+   per year of difference. It *fits* when every compared surname reaches
+   :attr:`~ResolverSettings.fuzzy_min`, the year is within
+   :attr:`~ResolverSettings.year_tolerance`, and the author count agrees: one
+   or two names match entries with exactly that many authors, ``et al``
+   matches three or more (or a list ending in ``and others``), and a full list
+   matches exactly those authors.
+
+Statuses, from best to worst:
+
+``exact``
+    surnames and year agree; a year suffix (``2004b``) picks the entry the way
+    CSL author-date styles assign suffixes among entries with the same
+    authors and year (by date, month included, then title without a leading
+    article; a suffix written in the entry's ``year`` wins).
+``no_year``
+    no year is cited and the authors pick out one entry.
+``year_mismatch``
+    the authors match one entry whose year differs.
+``fuzzy``
+    a surname is misspelt (or an acronym such as ``HMIe`` reads as the
+    initials of a corporate author) and one entry is clearly best; when the
+    year differs too, the reason says so.
+``ambiguous``
+    several entries fit equally (same authors and year without a suffix,
+    suffixes whose order is unknown, or inexact candidates within
+    :attr:`~ResolverSettings.ambiguity_margin` of each other); no key.
+``unresolved``
+    nothing fits; the nearest entries are listed.
+
+An exact fit always wins over inexact ones. A pinned key (``keys=``) always
+wins, while the status still tells how the text itself matches.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import itertools
+import os
+import re
+import sys
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Levenshtein
+from tqdm.auto import tqdm
+
+from .bib import Bibliography
+from .citation import Citation, parse_citation
+from .errors import CitationError
+from .names import fold, parse_name
+from .settings import ResolverSettings
+
+__all__ = ["COLUMNS", "STATUSES", "Status", "resolve", "similarity"]
+
+Status = Literal["exact", "no_year", "year_mismatch", "fuzzy", "ambiguous", "unresolved"]
+#: The statuses from best to worst.
+STATUSES: tuple[Status, ...] = (
+    "exact",
+    "no_year",
+    "year_mismatch",
+    "fuzzy",
+    "ambiguous",
+    "unresolved",
+)
+#: Columns of the frame :func:`resolve` returns, with their dtypes.
+COLUMNS: dict[str, str] = {
+    "citation": "string",
+    "surnames": "object",  # tuple of str
+    "year": "Int64",
+    "year_suffix": "string",
+    "key": "string",
+    "status": "string",
+    "score": "float64",
+    "candidates": "object",  # tuple of (key, score)
+    "reason": "string",
+    "pinned": "bool",
+}
+
+_YEAR_COST = 10.0  # score points per year of difference
+_YEARS_COUNTED = 5  # years of difference beyond this cost no more (near misses stay ranked)
+_NO_MATCH = 99  # the "year gap" between n.d. and a year: never within tolerance
+_COUNT_COST = 25.0  # score points when the author count disagrees (such entries never fit)
+_ACRONYM_SIMILARITY = 90.0  # similarity given to an acronym read as a corporate author
+_NEAR_MISS = 15.0  # near misses listed down to fuzzy_min minus this
+_NEIGHBOURS = 10  # most similar first-author cores kept per fuzzy query
+_WIDE = 50  # most entries of one author examined for near misses
+_CHUNK = 4096  # queries per cdist call
+_PROGRESS_MIN = 5000  # citations above which a terminal gets a progress bar
+_ARTICLE = re.compile(r"^(?:a|an|the) ")
+_MONTHS = {
+    month: number
+    for number, month in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_ISO_DATE = re.compile(r"\s*\d{4}-(\d{1,2})(?:-(\d{1,2}))?")
+
+
+def similarity(a: str, b: str) -> float:
+    """Similarity of two surname keys, 0-100: one edit per four letters scores 75.
+
+    ``100 * (1 - edits / length of the longer)``, where an edit inserts,
+    deletes or replaces a letter or swaps two neighbours (optimal string
+    alignment, :class:`rapidfuzz.distance.OSA`), rounded to one decimal.
+
+    Examples
+    --------
+    >>> similarity("hemmelgard", "hemmelgarn"), similarity("rushmore", "rushmer")
+    (90.0, 75.0)
+    >>> similarity("hainmueller", "mueller")  # another name, not a typo
+    63.6
+    """
+    return round(100 * OSA.normalized_similarity(a, b), 1)
+
+
+def _core(name: str, particles: frozenset[str]) -> str:
+    """Folded name without a leading ``the`` or particles, spaces removed."""
+    words = fold(name).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[0] in particles:
+        words = words[1:]
+    return "".join(words)
+
+
+def _suffixes() -> Iterator[str]:
+    """Yield ``a`` ... ``z``, then ``aa``, ``ab`` ... without end, as CSL continues past 26."""
+    for length in itertools.count(1):
+        for letters in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=length):
+            yield "".join(letters)
+
+
+def _month_day(month: Any, date: Any, day: Any) -> tuple[int, int]:
+    """Month and day (0 when unknown) from the ``date``, ``month`` and ``day`` fields."""
+    m = d = 0
+    if isinstance(date, str) and (found := _ISO_DATE.match(date)):
+        m, d = int(found.group(1)), int(found.group(2) or 0)
+    if not m and isinstance(month, str):
+        text = month.strip().lower()
+        m = _MONTHS.get(text[:3], int(text) if text.isdigit() and int(text) <= 12 else 0)
+    if not d and isinstance(day, str) and day.strip().isdigit():
+        d = int(day)
+    return m, d
+
+
+class _Index:
+    """What the resolver needs of one bibliography, built once."""
+
+    def __init__(self, entries: pd.DataFrame, particles: frozenset[str]) -> None:
+        self.particles = particles
+        self.keys: list[str] = entries["key"].tolist()
+        self.authors: list[tuple[str, ...]] = entries["authors"].tolist()
+        self.labels: list[str] = entries["label"].fillna("").tolist()
+        self.years: list[int | None] = [
+            None if pd.isna(year) else int(year) for year in entries["year"].tolist()
+        ]
+        self.n: list[int] = [len(names) for names in self.authors]
+        # bib.py writes "et al." in the label of an entry whose list ends "and others"
+        self.open = [
+            n < 3 and " et al. " in f"{lab} " for n, lab in zip(self.n, self.labels, strict=True)
+        ]
+        self.cores = [tuple(_core(a, particles) for a in names) for names in self.authors]
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        self.by_core: dict[str, list[int]] = defaultdict(list)
+        self.by_core_year: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        self.by_acronym: dict[str, list[int]] = defaultdict(list)
+        groups: dict[tuple[str, str, int | None], list[int]] = defaultdict(list)
+        forms: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for e, cores in enumerate(self.cores):
+            if not cores or not cores[0]:
+                continue
+            self.by_core[cores[0]].append(e)
+            self.by_core_year[cores[0], self.years[e]].append(e)
+            first = self.authors[e][0]
+            if len(first.split()) > 1:
+                acronym = "".join(char for char in first if char.isupper()).lower()
+                if len(acronym) > 1:
+                    self.by_acronym[acronym].append(e)
+            n, many = self.n[e], self.n[e] >= 3 or self.open[e]
+            form = "+" if many else (cores[1] if n == 2 else "")
+            groups[cores[0], form, self.years[e]].append(e)
+            forms[cores[0], form].append(e)
+        # how many works the same cited authors have in all (any year)
+        self.works = [1] * len(self.keys)
+        for members in forms.values():
+            for e in members:
+                self.works[e] = len(members)
+        self.letters: list[tuple[str, ...]] = [()] * len(self.keys)
+        self.group_size: list[int] = [1] * len(self.keys)
+        own = [s if isinstance(s, str) else "" for s in entries["year_suffix"].tolist()]
+        for e, suffix in enumerate(own):
+            if suffix:
+                self.letters[e] = (suffix,)
+        fields = {
+            name: entries[name].tolist() if name in entries.columns else [None] * len(entries)
+            for name in ("month", "date", "day", "title")
+        }
+        for members in groups.values():
+            if len(members) > 1:
+                self._assign_letters(members, own, fields)
+        self._blocks: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+
+    def _assign_letters(self, members: list[int], own: list[str], fields: dict[str, list]) -> None:
+        """Give each entry of a same-authors-and-year group its possible suffix letters."""
+        taken = {own[e] for e in members if own[e]}
+        free = (letter for letter in _suffixes() if letter not in taken)
+
+        def order(e: int) -> tuple[int, int, str]:
+            title = fields["title"][e] if isinstance(fields["title"][e], str) else ""
+            when = _month_day(fields["month"][e], fields["date"][e], fields["day"][e])
+            return (*when, _ARTICLE.sub("", fold(title)))
+
+        for e in members:
+            self.group_size[e] = len(members)
+        rest = sorted((order(e), e) for e in members if not own[e])
+        for _, run in itertools.groupby(rest, key=lambda pair: pair[0]):
+            tied = [e for _, e in run]
+            letters = tuple(next(free) for _ in tied)
+            for e in tied:
+                self.letters[e] = letters
+
+    def entries_of(
+        self, core: str, year: int | None, span: int | None, *, undated: bool = False
+    ) -> list[int]:
+        """Entries whose first author has ``core``, ``span`` years around ``year``.
+
+        ``undated`` (for ``n.d.``) looks among the entries without a year.
+        ``span=None`` gives every entry of that author, the nearest years first
+        and at most a few dozen when a year is given (for listing near misses).
+        """
+        if span is not None and (year is not None or undated):
+            found = list(self.by_core_year.get((core, None), []))
+            for y in range(year - span, year + span + 1) if year is not None else ():
+                found += self.by_core_year.get((core, y), [])
+            return found
+        found = self.by_core.get(core, [])
+        if year is not None and len(found) > _WIDE:
+            found = sorted(found, key=lambda e: abs((self.years[e] or 0) - year))[:_WIDE]
+        return found
+
+    def neighbours(self, queries: Iterable[str], cutoff: float) -> dict[str, dict[str, float]]:
+        """Find the distinct first-author cores similar to each query (itself excluded)."""
+        if self._blocks is None:
+            blocks: tuple[dict[str, list[str]], dict[str, list[str]]] = (
+                defaultdict(list),
+                defaultdict(list),
+            )
+            for core in sorted(self.by_core):
+                blocks[0][core[0]].append(core)
+                blocks[1][core[-1]].append(core)
+            self._blocks = blocks
+        found: dict[str, dict[str, float]] = {q: {} for q in sorted(set(queries)) if q}
+        for end, block in zip((0, -1), self._blocks, strict=True):
+            groups: dict[str, list[str]] = defaultdict(list)
+            for query in found:
+                groups[query[end]].append(query)
+            for char, queries_here in groups.items():
+                choices = block.get(char)
+                if not choices:
+                    continue
+                for start in range(0, len(queries_here), _CHUNK):
+                    chunk = queries_here[start : start + _CHUNK]
+                    scores = process.cdist(
+                        chunk,
+                        choices,
+                        scorer=OSA.normalized_similarity,
+                        score_cutoff=cutoff / 100,
+                        workers=-1,
+                    )
+                    for row, col in zip(*np.nonzero(scores), strict=True):
+                        query, core = chunk[row], choices[col]
+                        if core != query:
+                            found[query][core] = round(100 * float(scores[row, col]), 1)
+        return {
+            query: dict(sorted(near.items(), key=lambda kv: (-kv[1], kv[0]))[:_NEIGHBOURS])
+            for query, near in found.items()
+        }
+
+
+_INDEXES: weakref.WeakKeyDictionary[Bibliography, dict[frozenset[str], _Index]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _index(bibliography: Bibliography, particles: Sequence[str]) -> _Index:
+    """Return the bibliography's index for these particles, built on first use."""
+    words = frozenset(word for particle in particles for word in particle.split())
+    per_bib = _INDEXES.setdefault(bibliography, {})
+    if words not in per_bib:
+        per_bib[words] = _Index(bibliography.entries, words)
+    return per_bib[words]
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A parsed citation with its matching keys: per surname, its core(s)."""
+
+    citation: Citation
+    variants: tuple[tuple[str, ...], ...]  # full core, then the core without given names
+    acronym: str  # folded single-word corporate name ("hmie"), else ""
+
+
+class _Fit(NamedTuple):
+    entry: int
+    score: float
+    fits: bool
+    exact: bool  # every compared surname agrees (given names dropped counts as agreeing)
+    sims: tuple[float, ...]
+    gap: int | None  # |year difference|; None when the citation gives no year
+    count_ok: bool
+    how: str  # how the first surname matched: exact, given, fuzzy, acronym
+
+
+class _Result(NamedTuple):
+    key: str | None
+    status: Status
+    score: float
+    candidates: tuple[tuple[str, float], ...]
+    reason: str
+    final: bool = True  # False: an inexact outcome that the fuzzy pass may change
+
+
+class _Matcher:
+    """Resolve parsed citations against one index with one set of settings."""
+
+    def __init__(self, index: _Index, settings: ResolverSettings) -> None:
+        self.index = index
+        self.settings = settings
+
+    def query(self, citation: Citation) -> _Query:
+        particles = self.index.particles
+        variants = []
+        for name in citation.surnames:
+            full = _core(name, particles)
+            given = "" if citation.corporate else _core(parse_name(name).surname, particles)
+            variants.append((full, given) if given and given != full else (full,))
+        single = citation.corporate and len(citation.surnames[0].split()) == 1
+        return _Query(citation, tuple(variants), fold(citation.surnames[0]) if single else "")
+
+    def candidates(
+        self, q: _Query, near: dict[str, dict[str, float]] | None, span: int | None
+    ) -> list[_Fit]:
+        """Score every entry whose first author could be the citation's.
+
+        ``near`` holds the fuzzy neighbours of first-author cores; ``span`` is
+        the year window (see :meth:`_Index.entries_of`).
+        """
+        year, undated = q.citation.year, q.citation.no_date == "n.d."
+        entries_of = functools.partial(self.index.entries_of, undated=undated)
+        first: dict[int, tuple[float, str]] = {}
+        for j, variant in enumerate(q.variants[0]):
+            for e in entries_of(variant, year, span):
+                first.setdefault(e, (100.0, "given" if j else "exact"))
+        for e in self.index.by_acronym.get(q.acronym, ()) if q.acronym else ():
+            first.setdefault(e, (_ACRONYM_SIMILARITY, "acronym"))
+        for variant in q.variants[0] if near else ():
+            for core, sim in near.get(variant, {}).items():  # type: ignore[union-attr]
+                for e in entries_of(core, year, span):
+                    first.setdefault(e, (sim, "fuzzy"))
+        return [self.fit(q, e, sim, how) for e, (sim, how) in first.items()]
+
+    def fit(self, q: _Query, e: int, first_sim: float, how: str) -> _Fit:
+        """Compare one citation with one entry."""
+        c, index = q.citation, self.index
+        n, k, open_ = index.n[e], len(c.surnames), index.open[e]
+        if c.et_al:  # "et al" stands for at least one more author, and three in all
+            count_ok = open_ or n >= max(3, k + 1)
+        elif open_:  # the entry lists n authors "and others"
+            count_ok = n < k
+        else:
+            count_ok = n == k
+        sims = [first_sim]
+        cores = index.cores[e]
+        for i in range(1, min(k, n)):
+            variants = q.variants[i]
+            sims.append(
+                100.0 if cores[i] in variants else max(similarity(v, cores[i]) for v in variants)
+            )
+        exact = how in ("exact", "given") and all(s == 100 for s in sims)
+        entry_year = index.years[e]
+        if c.year is None:  # "n.d." says there is no year; "in press" may have one since
+            gap = None if c.no_date != "n.d." else 0 if entry_year is None else _NO_MATCH
+        else:
+            gap = 1 if entry_year is None else abs(c.year - entry_year)
+        cost = _YEAR_COST * min(gap or 0, _YEARS_COUNTED) + (0 if count_ok else _COUNT_COST)
+        score = round(max(0.0, sum(sims) / len(sims) - cost), 1)
+        fits = (
+            count_ok
+            and min(sims) >= self.settings.fuzzy_min
+            and (gap is None or gap <= self.settings.year_tolerance)
+            and (exact or score >= self.settings.fuzzy_min)  # a typo and a year slip at once
+        )
+        return _Fit(e, score, fits, exact, tuple(sims), gap, count_ok, how)
+
+    def decide(self, q: _Query, found: list[_Fit]) -> _Result:
+        """Choose a key, or none, from the scored candidates, and say why."""
+        c = q.citation
+        fits, wrong_suffix = [], []
+        for f in found:
+            if f.fits:
+                suffix_ok = not c.year_suffix or f.gap != 0 or c.year_suffix in self.letters(f)
+                (fits if suffix_ok else wrong_suffix).append(f)
+        dated = c.year is not None or c.no_date is not None
+        tier = [f for f in fits if f.exact and (f.gap == 0 or not dated)]
+        if tier:  # names as written (particles too) beat names read without them
+            best = max(self._literal(q, f) for f in tier)
+            return self._exact(q, [f for f in tier if self._literal(q, f) == best], found)
+        if any(f.exact for f in wrong_suffix):
+            bad = next(f for f in wrong_suffix if f.exact)
+            return self._result(q, None, "unresolved", found, self._suffix_reason(q, bad))
+        if not fits:
+            return self._result(
+                q, None, "unresolved", found, self._miss_reason(q, found), final=False
+            )
+        fits.sort(key=lambda f: (-f.score, self.index.keys[f.entry]))
+        best = fits[0]
+        close = [f for f in fits if best.score - f.score < self.settings.ambiguity_margin]
+        if len(close) > 1:
+            listed = ", ".join(f"{self.index.keys[f.entry]} ({f.score})" for f in close)
+            why = f"{len(close)} entries fit {c.authors} {c.date}".rstrip() + (
+                f" about equally (scores within {self.settings.ambiguity_margin}): {listed}"
+            )
+            return self._result(q, None, "ambiguous", found, why, tied=close, final=False)
+        works = self.index.works[best.entry]
+        if best.gap and works > 1:  # a slip, or a work missing from the bibliography?
+            year = self.index.years[best.entry] or "n.d."
+            why = (
+                f"{c.authors} {_verb(c, 'have', 'has')} {works} works in the bibliography, none "
+                f"from {c.date}: the nearest, {self.index.keys[best.entry]} ({year}), may be a "
+                "year slip, or the cited work may be missing"
+            )
+            return self._result(q, None, "unresolved", found, why, tied=[best], final=False)
+        status: Status = "year_mismatch" if best.exact else "fuzzy"
+        return self._result(q, best, status, found, self._inexact_reason(q, best), final=False)
+
+    def letters(self, f: _Fit) -> tuple[str, ...]:
+        """Return the suffix letters the entry of ``f`` may take."""
+        return self.index.letters[f.entry]
+
+    def _literal(self, q: _Query, f: _Fit) -> int:
+        """Rank how literally the names agree: with particles 2, without 1, given names 0."""
+        if f.how != "exact":
+            return 0
+        written = self.index.authors[f.entry]
+        same = all(
+            fold(a).replace(" ", "") == fold(b).replace(" ", "")
+            for a, b in zip(q.citation.surnames, written, strict=False)
+        )
+        return 2 if same else 1
+
+    def _exact(self, q: _Query, tier: list[_Fit], found: list[_Fit]) -> _Result:
+        c, keys = q.citation, self.index.keys
+        tier.sort(key=lambda f: keys[f.entry])
+        dated = c.year is not None or c.no_date is not None
+        if len(tier) == 1:
+            f = tier[0]
+            if not dated:
+                year = self.index.years[f.entry]
+                why = (
+                    f"no year given; {c.authors} {_verb(c)} only {keys[f.entry]} ({year or 'n.d.'})"
+                )
+                return self._result(q, f, "no_year", found, why)
+            return self._result(q, f, "exact", found, self._exact_reason(q, f))
+        listed = ", ".join(keys[f.entry] for f in tier)
+        if not dated:
+            years = ", ".join(f"{keys[f.entry]} ({self.index.years[f.entry]})" for f in tier)
+            why = f"no year given, and {c.authors} {_verb(c)} {len(tier)} entries: {years}"
+        elif c.year_suffix:
+            why = (
+                f"{c.authors} {c.date} could be any of {listed}: they have the same authors, "
+                "year, date and title, so their author-date order is unknown"
+            )
+        else:
+            why = (
+                f"{len(tier)} entries are {c.authors} {c.date} with no suffix "
+                f"(a, b, ...) to tell them apart: {listed}"
+            )
+        return self._result(q, None, "ambiguous", found, why, tied=tier)
+
+    def _result(
+        self,
+        q: _Query,
+        chosen: _Fit | None,
+        status: Status,
+        found: list[_Fit],
+        reason: str,
+        *,
+        tied: Sequence[_Fit] = (),
+        final: bool = True,
+    ) -> _Result:
+        keys = self.index.keys
+        skip = {f.entry for f in tied} | ({chosen.entry} if chosen else set())
+        limit = max(self.settings.max_candidates, len(tied))
+        rest = heapq.nsmallest(
+            limit - len(tied),
+            (f for f in found if f.entry not in skip),
+            key=lambda f: (-f.score, keys[f.entry]),
+        )
+        listed = tuple((keys[f.entry], f.score) for f in [*tied, *rest])
+        if chosen is None:
+            return _Result(None, status, listed[0][1] if listed else 0.0, listed, reason, final)
+        return _Result(keys[chosen.entry], status, chosen.score, listed, reason, final)
+
+    def _exact_reason(self, q: _Query, f: _Fit) -> str:
+        c, index = q.citation, self.index
+        key = index.keys[f.entry]
+        why = f"{c.authors} {c.date} matches {key}"
+        written = tuple(index.authors[f.entry][: len(c.surnames)])
+        if f.how == "given":
+            why += f' (reading "{c.surnames[0]}" as given name and surname)'
+        elif written != c.surnames[: len(written)]:
+            why += f" ({index.labels[f.entry]}; case, accents and particles aside)"
+        if c.year_suffix and index.group_size[f.entry] > 1:
+            why += (
+                f", suffix {c.year_suffix} among the {index.group_size[f.entry]} {c.authors} "
+                f"{c.year or 'n.d.'} entries sorted by date, then title"
+            )
+        return why
+
+    def _inexact_reason(self, q: _Query, f: _Fit) -> str:
+        c, index = q.citation, self.index
+        key, entry_year = index.keys[f.entry], index.years[f.entry]
+        year_text = "undated" if entry_year is None else str(entry_year)
+        if f.exact:
+            return f"{c.authors} {_verb(c)} {key}, whose year is {year_text}, not {c.date}"
+        names = index.authors[f.entry]
+        if f.how == "acronym":
+            readings = [f'"{c.surnames[0]}" is read as the initials of "{names[0]}"']
+        else:
+            readings = [_spelling(c.surnames[i], names[i]) for i, s in enumerate(f.sims) if s < 100]
+        why = " and ".join(readings)
+        if f.gap is None:
+            return f"{why}; no year given, and {key} ({year_text}) is the only close match"
+        if f.gap:
+            return f"{why}, and the year differs: {key} is {year_text}, not {c.date}"
+        return f"{why}; so read, authors and year {c.date} match {key}"
+
+    def _suffix_reason(self, q: _Query, f: _Fit) -> str:
+        c, index = q.citation, self.index
+        key, size = index.keys[f.entry], index.group_size[f.entry]
+        year = c.year or "n.d."
+        if size == 1:
+            return (
+                f"cited as {c.date}, but {key} is the only {c.authors} {year} entry and takes "
+                "no suffix: the cited work may be missing from the bibliography"
+            )
+        return (
+            f"cited as {c.date}, but none of the {size} {c.authors} {year} entries takes the "
+            f"suffix {c.year_suffix}: the cited work may be missing from the bibliography"
+        )
+
+    def _miss_reason(self, q: _Query, found: list[_Fit]) -> str:
+        c, index = q.citation, self.index
+        if not found:
+            return f"no bibliography entry has a first author like {c.surnames[0]}"
+        best = min(found, key=lambda f: (-f.score, index.keys[f.entry]))
+        key, n = index.keys[best.entry], index.n[best.entry]
+        if not best.count_ok:
+            cited = f"{len(c.surnames)} author{'s' if len(c.surnames) > 1 else ''}"
+            cited += " and et al." if c.et_al else ""
+            listed = (
+                f"{n} author{'s' if n > 1 else ''}{' and others' if index.open[best.entry] else ''}"
+            )
+            return f"the nearest entry, {key}, lists {listed}, but the citation gives {cited}"
+        if min(best.sims) < self.settings.fuzzy_min:
+            i = best.sims.index(min(best.sims))
+            return (
+                f'the nearest entry is {key}, but "{c.surnames[i]}" is too far from '
+                f'"{index.authors[best.entry][i]}" (similarity {min(best.sims):.0f}, '
+                f"below {self.settings.fuzzy_min})"
+            )
+        return (
+            f"the nearest entry by {c.authors} is {key} ({index.years[best.entry]}), more than "
+            f"{self.settings.year_tolerance} years from {c.date}"
+        )
+
+
+def _verb(citation: Citation, plural: str = "match", singular: str = "matches") -> str:
+    """``match`` after several authors, ``matches`` after one."""
+    return plural if citation.et_al or len(citation.surnames) > 1 else singular
+
+
+def _spelling(cited: str, found: str) -> str:
+    """``"Hemmelgard" is read as "Hemmelgarn" (1 letter differs)``."""
+    a, b = fold(cited).replace(" ", ""), fold(found).replace(" ", "")
+    if sorted(a) == sorted(b):
+        what = "the same letters in another order"
+    else:
+        edits = Levenshtein.distance(a, b)
+        what = "1 letter differs" if edits == 1 else f"{edits} letters differ"
+    return f'"{cited}" is read as "{found}" ({what})'
+
+
+def _progress(total: int, progress: bool | None) -> tqdm:
+    """Make a tqdm bar, shown when asked, or on long runs in a terminal outside CI."""
+    if progress is None:
+        stream = sys.stderr
+        progress = (
+            total > _PROGRESS_MIN
+            and stream is not None
+            and stream.isatty()
+            and not os.environ.get("CI")
+        )
+    return tqdm(total=total, disable=not progress, desc="resolving", unit="citation")
+
+
+def _run(matcher: _Matcher, citations: Iterable[Citation], progress: bool | None) -> dict:
+    """Resolve distinct citations: exact pass, then one vectorised fuzzy pass."""
+    todo = list(citations)
+    results: dict[Citation, _Result] = {}
+    misses: list[_Query] = []
+    with _progress(len(todo), progress) as bar:
+        for citation in todo:
+            q = matcher.query(citation)
+            result = matcher.decide(q, matcher.candidates(q, None, 0))  # the cited year only
+            if result.final:
+                results[citation] = result
+                bar.update()
+            else:
+                misses.append(q)
+        cutoff = max(0.0, matcher.settings.fuzzy_min - _NEAR_MISS)
+        near = matcher.index.neighbours((v for q in misses for v in q.variants[0]), cutoff)
+        tolerance = matcher.settings.year_tolerance
+        for q in misses:
+            found = matcher.candidates(q, near, tolerance)
+            if not any(f.fits for f in found):  # list the near misses of any year
+                found = matcher.candidates(q, near, None)
+            results[q.citation] = matcher.decide(q, found)
+            bar.update()
+    return results
+
+
+def _pinned(
+    matcher: _Matcher, parsed: Citation | CitationError, result: _Result, pin: str
+) -> _Result:
+    """Make the row for a pinned key: the pin wins, the status still reports the text."""
+    index = matcher.index
+    if pin not in index.position:
+        reason = f"the pinned key {pin} is not in the bibliography; the text alone: {result.reason}"
+        return _Result(None, "unresolved", result.score, result.candidates, reason)
+    if result.key == pin:
+        return result._replace(reason=f"key pinned, and the text agrees: {result.reason}")
+    score = 0.0
+    e = index.position[pin]
+    if isinstance(parsed, Citation) and index.cores[e]:
+        q = matcher.query(parsed)
+        first = max(similarity(variant, index.cores[e][0]) for variant in q.variants[0])
+        score = matcher.fit(q, e, first, "exact" if first == 100 else "fuzzy").score
+    others = tuple(c for c in result.candidates if c[0] != pin)
+    reason = f"key {pin} is pinned; the text alone: {result.reason}"
+    return _Result(pin, result.status, score, others, reason)
+
+
+def resolve(
+    citations: Iterable[str | Citation] | pd.Series,
+    bibliography: Bibliography,
+    *,
+    keys: Sequence[str | None] | pd.Series | None = None,
+    settings: ResolverSettings | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Tie each citation to a bibliography entry, or say why none is chosen.
+
+    Parameters
+    ----------
+    citations : iterable of str or Citation, or pandas.Series of str
+        Citations as written (``Rushmore & Pallis 2002``), or parsed ones. A
+        value that is no citation (empty, missing, only a year) gives an
+        ``unresolved`` row; it never raises.
+    bibliography : Bibliography
+        The entries to match. Its index is built on first use and kept while
+        the object lives.
+    keys : sequence of str or None, optional
+        Pinned keys, one per citation (None or empty where none is pinned).
+        A pinned key in the bibliography always wins: the row gets it and
+        ``pinned=True``, while ``status`` still says how the text matches. A
+        pinned key not in the bibliography gives ``unresolved`` and no key.
+    settings : ResolverSettings, optional
+        Thresholds; the defaults when omitted.
+    progress : bool, optional
+        Show a tqdm progress bar. By default one is shown for more than 5,000
+        citations when standard error is a terminal and ``CI`` is not set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per citation, in input order, with the columns of
+        :data:`COLUMNS`: ``citation`` (the text), ``surnames``, ``year``,
+        ``year_suffix``, ``key``, ``status`` (one of :data:`STATUSES`),
+        ``score`` (0-100, how well the text matches the key or, without a
+        key, the best candidate), ``candidates`` (runners-up as ``(key,
+        score)``, best first; for ``ambiguous``, every tied entry first),
+        ``reason`` (one sentence) and ``pinned``.
+
+    Raises
+    ------
+    ValueError
+        ``keys`` is not as long as ``citations``.
+
+    Examples
+    --------
+    >>> bib = Bibliography.from_string('''
+    ... @article{rushmer2003, author = {Rushmer, Rosemary and Pallis, G.}, year = 2003}
+    ... @article{park2003, author = {Park, Jiyeon and Turnbull, Ann P.}, year = 2003}
+    ... ''')
+    >>> found = resolve(["Rushmore & Pallis 2002", "Park & Turnbull"], bib)
+    >>> found[["key", "status"]].values.tolist()
+    [['rushmer2003', 'fuzzy'], ['park2003', 'no_year']]
+    >>> print(found.reason[0])  # doctest: +NORMALIZE_WHITESPACE
+    "Rushmore" is read as "Rushmer" (2 letters differ), and the year differs:
+    rushmer2003 is 2003, not 2002
+    """
+    settings = ResolverSettings() if settings is None else settings
+    items = [citations] if isinstance(citations, str) else list(citations)
+    pins = [None] * len(items) if keys is None else list(keys)
+    if len(pins) != len(items):
+        raise ValueError(f"keys has {len(pins)} values for {len(items)} citations")
+    parsed: list[Citation | CitationError] = []
+    for item in items:
+        if isinstance(item, Citation):
+            parsed.append(item)
+            continue
+        try:
+            parsed.append(parse_citation(item if isinstance(item, str) else ""))
+        except CitationError as error:
+            parsed.append(error)
+    matcher = _Matcher(_index(bibliography, settings.particles), settings)
+    results = _run(matcher, dict.fromkeys(c for c in parsed if isinstance(c, Citation)), progress)
+    rows = []
+    for item, citation, pin in zip(items, parsed, pins, strict=True):
+        if isinstance(citation, Citation):
+            result = results[citation]
+            text, surnames, year = citation.raw, citation.surnames, citation.year
+            suffix = citation.year_suffix or None
+        else:
+            result = _Result(None, "unresolved", 0.0, (), str(citation))
+            text, surnames, year, suffix = (item if isinstance(item, str) else ""), (), None, None
+        pinned = False
+        if isinstance(pin, str) and pin.strip():
+            result = _pinned(matcher, citation, result, pin.strip())
+            pinned = result.key is not None
+        rows.append((text, surnames, year, suffix, *result[:5], pinned))
+    return pd.DataFrame(rows, columns=list(COLUMNS)).astype(COLUMNS)
