@@ -27,6 +27,12 @@ from .errors import (
     UnknownThemeError,
     ValidationError,
 )
+from .citation import Citation, parse_citation
+from .extract import extract
+from .propose import propose_tags
+from .rate import Rubric
+from .resolve import resolve
+from .settings import ResolverSettings
 from .tags import Tags
 from .themes import Theme, Themes
 
@@ -37,6 +43,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "Bibliography",
+    "Citation",
     "CitationError",
     "EvidenceBase",
     "EvidenceError",
@@ -44,6 +51,8 @@ __all__ = [
     "InputError",
     "Problem",
     "RenderError",
+    "ResolverSettings",
+    "Rubric",
     "SettingsError",
     "Tags",
     "Theme",
@@ -52,6 +61,10 @@ __all__ = [
     "UnknownThemeError",
     "ValidationError",
     "__version__",
+    "extract",
     "load",
     "load_example",
+    "parse_citation",
+    "propose_tags",
+    "resolve",
 ]
