@@ -50,6 +50,7 @@ from rapidfuzz import process, utils
 from evidence.bib import Bibliography
 from evidence.names import fold
 from evidence.resolve import resolve
+from evidence.settings import DEFAULT_PARTICLES
 
 from _common import CORPUS_BIB, platform_line, print_table, write_results
 
@@ -61,6 +62,7 @@ QUICK_FILES = ["zotero_bbt_statistical_inferences_metascience.bib"]
 MIX = {"clean": 0.80, "typo": 0.07, "year": 0.05, "dropped": 0.05, "no_year": 0.03}
 TWINS = 0.03
 _ARTICLE = re.compile(r"^(?:a|an|the) ")
+PARTICLES = {word for particle in DEFAULT_PARTICLES for word in particle.split()}
 _NAME = re.compile(r"^(?:[^\W\d_]+[ '’.-]?){0,2}[^\W\d_]*[^\W\d_A-Z][^\W\d_]*$")
 
 
@@ -74,9 +76,17 @@ class Work:
 
     @property
     def form(self) -> tuple:
-        """What an APA-like label shows of the authors, folded: the suffix group."""
-        names = [fold(s) for s in self.surnames]
+        """What an APA-like label shows of the authors, as a reader compares it."""
+        names = [same(s) for s in self.surnames]
         return (names[0], "+" if len(names) > 2 else names[1] if len(names) == 2 else "")
+
+
+def same(name: str) -> str:
+    """A name as a reader compares it: case, accents, spaces and leading particles aside."""
+    words = fold(name).split()
+    while len(words) > 1 and words[0] in PARTICLES:
+        words = words[1:]
+    return "".join(words)
 
 
 def load_pool(files: list[str]) -> list[Work]:
@@ -224,10 +234,10 @@ def make_case(size: int, pool: list[Work], rng: random.Random):
     dropped = alone[:dropped_n]
     gone = {w.key for w in dropped}
     kept = [w for w in works if w.key not in gone]
-    kept_surnames = {fold(s) for w in kept for s in w.surnames}
+    kept_surnames = {same(s) for w in kept for s in w.surnames}
     labels = {(w.form, w.year) for w in kept}
-    by_names = Counter(tuple(fold(s) for s in w.surnames) for w in kept)
-    by_first = Counter(fold(w.surnames[0]) for w in kept if len(w.surnames) >= 3)
+    by_names = Counter(tuple(same(s) for s in w.surnames) for w in kept)
+    by_first = Counter(same(w.surnames[0]) for w in kept if len(w.surnames) >= 3)
     citations, truths, kinds = [], [], []
     kinds_cycle = [
         k for k, share in MIX.items() if k != "dropped" for _ in range(round(100 * share))
@@ -249,7 +259,7 @@ def make_case(size: int, pool: list[Work], rng: random.Random):
             else:
                 for _ in range(10):
                     wrong = typo(surnames[j], rng)
-                    if fold(wrong) not in kept_surnames:
+                    if same(wrong) not in kept_surnames:
                         surnames[j] = wrong
                         break
                 else:
@@ -272,9 +282,9 @@ def make_case(size: int, pool: list[Work], rng: random.Random):
             date = f"{year}{suffix}"
         text, shown = render(tuple(surnames), date, rng)
         if kind == "no_year":  # the entry, when the names shown pick out one
-            names = tuple(fold(s) for s in surnames)
-            same = by_first[names[0]] if shown == 0 else by_names[names]
-            truth = work.key if same == 1 else None
+            names = tuple(same(s) for s in surnames)
+            alike = by_first[names[0]] if shown == 0 else by_names[names]
+            truth = work.key if alike == 1 else None
         citations.append(text)
         truths.append(truth)
         kinds.append(kind)

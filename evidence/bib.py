@@ -89,6 +89,7 @@ _NO_YEAR = re.compile(
 )
 _KEY_IN_RAW = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)\s*,")
 _CACHE_SIZE = 8
+_CHUNK_CHARS = 1 << 20
 _CACHE: OrderedDict[tuple[str, str], tuple[pd.DataFrame, tuple[Problem, ...]]] = OrderedDict()
 
 
@@ -196,11 +197,18 @@ class _Reader:
         self.rows: list[dict[str, Any]] = []
         self.extras: list[dict[str, str]] = []
         self.seen: dict[str, int] = {}
+        self.offset = 0  # lines before the chunk being read
+
+    def line_of(self, start_line: int | None) -> int:
+        """The 1-based file line of a 0-based line of the current chunk."""
+        return (start_line or 0) + 1 + self.offset
 
     def add(self, code: str, message: str, severity: str = "error", **where: Any) -> None:
         self.collector.add(code, message, severity, **where)  # type: ignore[arg-type]
 
-    def read_library(self, library: bibtexparser.Library) -> None:
+    def read_library(self, library: bibtexparser.Library, offset: int = 0) -> None:
+        """Read the blocks of one chunk that starts after ``offset`` lines of the file."""
+        self.offset = offset
         for block in library.blocks:
             if isinstance(block, model.String):
                 self.read_string(block)
@@ -216,7 +224,7 @@ class _Reader:
     def read_string(self, block: model.String) -> None:
         undefined: list[str] = []
         self.macros[block.key.lower()] = _expand(block.value, self.macros, undefined)
-        line = (block.start_line or 0) + 1
+        line = self.line_of(block.start_line)
         for name in undefined:
             self.add(
                 "bib.undefined_macro",
@@ -228,7 +236,7 @@ class _Reader:
             )
 
     def duplicate_key(self, key: str, start_line: int | None) -> None:
-        line = (start_line or 0) + 1
+        line = self.line_of(start_line)
         first = self.seen.get(key)
         self.add(
             "bib.duplicate_key",
@@ -245,13 +253,13 @@ class _Reader:
             "bib.syntax",
             f"entry {key + ' ' if key else ''}could not be parsed and is left out: "
             f"{_first_line(str(block.error))}",
-            line=(block.start_line or 0) + 1,
+            line=self.line_of(block.start_line),
             key=key,
         )
 
     def read_entry(self, entry: model.Entry) -> None:
         key = entry.key
-        line = (entry.start_line or 0) + 1
+        line = self.line_of(entry.start_line)
         if key in self.seen:  # a duplicate-field block whose key was also taken
             self.duplicate_key(key, entry.start_line)
             return
@@ -265,7 +273,7 @@ class _Reader:
                     "bib.duplicate_field",
                     f"field {field.key!r} appears twice in {key}; the first value is kept",
                     "warning",
-                    line=field.start_line + 1,
+                    line=self.line_of(field.start_line),
                     key=key,
                     column=name,
                 )
@@ -390,9 +398,12 @@ class _Reader:
         return value
 
     def frame(self) -> pd.DataFrame:
+        """The rows read so far as the bibliography frame (the row lists are released)."""
         declared = pd.DataFrame(self.rows, columns=list(schema.COLUMNS["bibliography"]))
+        self.rows = []
         if any(self.extras):
             others = pd.DataFrame(self.extras, index=declared.index)
+            self.extras = []
             declared = pd.concat([declared, others], axis=1)
         return schema.conform(declared, "bibliography")
 
@@ -410,20 +421,49 @@ def _stripped(value: str | None) -> str | None:
     return value.strip() or None
 
 
-def _parse(text: str, file: str | None, collector: Collector) -> pd.DataFrame:
+def _chunks(text: str, size: int = _CHUNK_CHARS) -> Iterator[tuple[str, int]]:
+    """Cut ``text`` into pieces of about ``size`` characters at lines starting with ``@``.
+
+    bibtexparser itself ends a block at a line that starts with ``@`` (a
+    broken entry is reported and the next one read), so parsing the pieces
+    one by one gives the blocks parsing the whole would, while only one
+    piece's blocks are in memory at a time. Yields each piece and the number
+    of lines before it.
+    """
+    start, lines = 0, 0
+    while start < len(text):
+        cut = text.find("\n@", start + size) if start + size < len(text) else -1
+        end = len(text) if cut < 0 else cut + 1
+        yield text[start:end], lines
+        lines += text.count("\n", start, end)
+        start = end
+
+
+def _parse(data: bytes, file: str | None, collector: Collector) -> pd.DataFrame:
+    """Decode, split and read a file's bytes, a chunk at a time.
+
+    Macros, keys seen and line numbers carry over from chunk to chunk, so
+    the result is that of one pass over the whole file; only one chunk's
+    blocks are held at once, which bounds the peak memory of large files.
+    """
+    decoded = decode_bytes(data)
+    for note in decoded.notes:
+        collector.add("bib.encoding", note, "warning")
+    empty = not decoded.text.strip()
+    reader = _Reader(file, collector)
     logger = logging.getLogger("bibtexparser")
     previous = logger.level
     logger.setLevel(logging.ERROR)  # its per-block warnings repeat our problems
     try:
-        library = bibtexparser.parse_string(text, parse_stack=[])
+        for chunk, offset in _chunks(decoded.text):
+            reader.read_library(bibtexparser.parse_string(chunk, parse_stack=[]), offset)
     finally:
         logger.setLevel(previous)
-    reader = _Reader(file, collector)
-    reader.read_library(library)
+    del decoded
     if not reader.rows:
         collector.add(
             "bib.empty",
-            "no BibTeX entries found" + ("" if text.strip() else ": the file is empty"),
+            "no BibTeX entries found" + (": the file is empty" if empty else ""),
             "warning",
             line=None,
         )
@@ -501,10 +541,7 @@ class Bibliography:
         cached = _CACHE.get(cache_key)
         if cached is None:
             collector = Collector(file=file)
-            decoded = decode_bytes(data)
-            for note in decoded.notes:
-                collector.add("bib.encoding", note, "warning")
-            frame = _parse(decoded.text, file, collector)
+            frame = _parse(data, file, collector)
             cached = (frame, collector.problems)
             _CACHE[cache_key] = cached
             while len(_CACHE) > _CACHE_SIZE:

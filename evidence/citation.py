@@ -18,6 +18,7 @@ nothing else, whatever the input.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,9 +48,10 @@ _ET_AL = re.compile(
     r"[\s,]*(?:\bet\.?\s*al\b\.?|(?:\band\b|&)\s*(?:others|colleagues)\b)$", re.IGNORECASE
 )
 _THE = re.compile(r"^the\s+(?=\w)", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s*(?:,\s*)?(?:&|\band\b)\s*|\s*,\s*")
+_SEPARATOR = re.compile(r"(\s*(?:,\s*)?(?:&|\band\b)\s*|\s*,\s*)")
 _HYPHENS = r"\-\u2010"  # for regex character classes
-_NAME_CHARS = re.compile(rf"^[^\W_]+(?:['’.{_HYPHENS}][^\W_]*)*$")
+_NAME_PUNCTUATION = frozenset("'’.-\u2010")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")  # soft hyphen, zero widths
 
 _PARTICLE_WORDS = frozenset(word for p in DEFAULT_PARTICLES for word in p.split())
 #: Lowercase words allowed inside corporate names.
@@ -78,62 +80,13 @@ _FUNCTION_WORDS = frozenset(
 )
 #: Words that make a name of two or more words corporate.
 _CORPORATE_WORDS = frozenset(
-    [
-        "office",
-        "network",
-        "council",
-        "department",
-        "dept",
-        "inspectorate",
-        "executive",
-        "commission",
-        "committee",
-        "group",
-        "review",
-        "institute",
-        "institution",
-        "ministry",
-        "agency",
-        "association",
-        "organisation",
-        "organization",
-        "trust",
-        "society",
-        "centre",
-        "center",
-        "government",
-        "foundation",
-        "board",
-        "authority",
-        "bureau",
-        "service",
-        "services",
-        "unit",
-        "federation",
-        "alliance",
-        "union",
-        "partnership",
-        "programme",
-        "program",
-        "forum",
-        "coalition",
-        "consortium",
-        "corporation",
-        "company",
-        "press",
-        "university",
-        "college",
-        "parliament",
-        "assembly",
-        "panel",
-        "secretariat",
-        "collaboration",
-        "initiative",
-        "project",
-        "team",
-        "inc",
-        "ltd",
-    ]
+    """office network council department dept inspectorate executive commission committee group
+    review institute institution ministry agency association organisation organization trust
+    society centre center government foundation board authority bureau service services unit
+    federation alliance union partnership programme program forum coalition consortium
+    corporation company press university college parliament assembly panel secretariat
+    collaboration initiative project team inc ltd administration academy bank fund laboratory
+    library museum observatory force nations statistics""".split()  # noqa: SIM905
 )
 
 
@@ -276,9 +229,23 @@ def _check_corporate(raw: str, name: str) -> str:
     return name
 
 
+def _is_name_word(word: str) -> bool:
+    """Letters (with combining accents) and digits, joined by apostrophes, dots or hyphens."""
+    return (
+        any(char.isalpha() for char in word)
+        and word[-1] not in "'’-\u2010"
+        and all(
+            char.isalnum() or unicodedata.combining(char) or char in _NAME_PUNCTUATION
+            for char in word
+        )
+    )
+
+
 def _surname(raw: str, segment: str) -> str:
     """Check one person's part of the list and drop initials around the surname."""
     words = segment.split()
+    if all(map(_is_initial, words)):
+        raise _fail(raw, f"{segment!r} gives initials but no surname")
     while len(words) > 1 and _is_initial(words[0]):
         words = words[1:]
     while len(words) > 1 and _is_initial(words[-1]):
@@ -286,18 +253,21 @@ def _surname(raw: str, segment: str) -> str:
     if len(words) > 6:
         raise _fail(raw, f"{segment!r} has too many words for a name")
     for position, word in enumerate(words):
-        if not _NAME_CHARS.match(word):
+        if not _is_name_word(word):
             raise _fail(raw, f"{word!r} is not part of a name")
-        particle = word.casefold() in _PARTICLE_WORDS and position < len(words) - 1
-        elided = len(word) > 2 and word[1] in "'’" and _is_capitalised(word[2:])  # d'Alembert
-        if not (_is_capitalised(word) or particle or elided):
+        bare = word.lstrip("'’")
+        particle = position < len(words) - 1 and (
+            bare.casefold() in _PARTICLE_WORDS or (bare.isalpha() and len(bare) <= 3)
+        )  # van, 't, na, bin: lowercase words before the surname
+        camel = any(char.isupper() for char in word)  # diPaulo, d'Alembert
+        if not (_is_capitalised(word) or particle or camel):
             raise _fail(raw, f"{word!r} is lowercase, which a name does not start with")
     return " ".join(words)
 
 
 def _strip_edges(text: str) -> str:
     """Whitespace, outer brackets, trailing punctuation and leading ``see``/``e.g.``."""
-    text = " ".join(text.split())
+    text = " ".join(_INVISIBLE.sub("", text).split())
     while len(text) > 1 and text[0] + text[-1] in ("()", "[]"):
         text = text[1:-1].strip()
     text = text.rstrip(" .;,")
@@ -387,14 +357,21 @@ def _authors(
     body = _THE.sub("", body)
     if not any(char.isalpha() for char in body):
         raise _fail(raw, "no author is given")
-    segments = [part for part in _SEPARATOR.split(body) if part.strip()]
-    if not et_al and _is_corporate(body, segments):
+    pieces = _SEPARATOR.split(body)  # names, each after the separator before it
+    segments = [part for part in pieces[::2] if part.strip()]
+    if _is_corporate(body, segments):
         names = (_check_corporate(raw, body),)
         corporate = True
     else:
-        kept = [s for s in segments if not all(_is_initial(w) for w in s.split())]
+        # "Freeman, W. J.": initials after a comma belong to the name before them
+        kept = [
+            name
+            for i, name in enumerate(pieces[::2])
+            if name.strip()
+            and not (i and "," in pieces[2 * i - 1] and all(map(_is_initial, name.split())))
+        ]
         if not kept:
-            raise _fail(raw, "it gives initials but no surname")
+            raise _fail(raw, "no author is given")
         names = tuple(_surname(raw, segment) for segment in kept)
         corporate = False
     return Citation(names, et_al, year, suffix, locator, corporate, raw, no_date)

@@ -1,53 +1,55 @@
 """Tie author-date citations to bibliography entries, and say how sure that is.
 
 :func:`resolve` reads each citation with :func:`~evidence.citation.parse_citation`
-and compares it with the entries of a :class:`~evidence.bib.Bibliography`:
+and compares it with the entries of a :class:`~evidence.bib.Bibliography`.
 
-1. **Keys.** A surname is compared by its *core*: folded (case, accents and
-   punctuation removed, see :func:`~evidence.names.fold`), without leading
-   particles (``van``, ``de la``: :attr:`ResolverSettings.particles`) and
-   without spaces, so that ``van Eyk``/``Eyk``, ``Müller``/``Muller`` and
-   ``Cunningham-Burley``/``Cunningham Burley`` agree.
-2. **Exact pass.** An index built once per bibliography (and cached while the
-   bibliography lives) maps the core of each entry's first author, with its
-   year, to the entries. Most citations end here.
-3. **Fuzzy pass.** For the citations left, the first surname is compared with
-   every distinct first-author core that shares its first or its last letter
-   (a one-letter typo keeps one of the two), with rapidfuzz's vectorised
-   :func:`~rapidfuzz.process.cdist` over all those citations at once.
-4. **Decision.** Each candidate entry gets a score: the mean similarity of the
-   compared surnames (:func:`similarity`, 0-100), less 10 points
-   per year of difference. It *fits* when every compared surname reaches
-   :attr:`~ResolverSettings.fuzzy_min`, the year is within
-   :attr:`~ResolverSettings.year_tolerance`, and the author count agrees: one
-   or two names match entries with exactly that many authors, ``et al``
-   matches three or more (or a list ending in ``and others``), and a full list
-   matches exactly those authors.
+*Keys.* Surnames are compared by their *core*: folded by
+:func:`~evidence.names.fold` (case, accents, punctuation), without leading
+particles (:attr:`ResolverSettings.particles`) or trailing initials, spaces
+removed: ``van Eyk``/``Eyk``, ``Müller``/``Muller``, ``Cunningham-Burley``/
+``Cunningham Burley`` agree. An index, built once per bibliography and kept
+while it lives, maps the first author's core and the year to the entries.
 
-Statuses, from best to worst:
+*Passes.* Most citations are settled by the exact pass over that index. For
+the rest, the first surname is compared with every distinct first-author core
+sharing its first or its last letter (a one-letter typo keeps one of them), by
+rapidfuzz's vectorised :func:`~rapidfuzz.process.cdist` over all those
+citations at once.
+
+*Scores and fits.* A candidate scores the mean :func:`similarity` of the
+compared surnames (0-100), less 10 points per year of difference (and 10 for
+a list of three or more names that stops short of the entry's). It *fits* when
+every surname reaches :attr:`~ResolverSettings.fuzzy_min`, the year is within
+:attr:`~ResolverSettings.year_tolerance`, a misspelling with a shifted year
+still scores ``fuzzy_min``, and the author count agrees: one or two names
+match entries with exactly that many authors, ``et al`` three or more (or a
+list ending ``and others``), a longer list those authors, in order.
+
+Statuses, from best to worst (:data:`STATUSES`):
 
 ``exact``
-    surnames and year agree; a year suffix (``2004b``) picks the entry the way
-    CSL author-date styles assign suffixes among entries with the same
-    authors and year (by date, month included, then title without a leading
-    article; a suffix written in the entry's ``year`` wins).
+    names and year agree; a suffix (``2004b``) picks the entry as CSL
+    author-date styles assign suffixes among entries with the same authors and
+    year: by date (month included), then title without a leading article; a
+    suffix in the entry's own ``year`` wins. Names written with the same
+    particles win over names that agree only without them.
 ``no_year``
     no year is cited and the authors pick out one entry.
 ``year_mismatch``
-    the authors match one entry whose year differs.
+    the authors have one work in the bibliography, and its year differs. When
+    they have several and none from the cited year, the citation may as well
+    be of a work missing from the bibliography: ``unresolved``.
 ``fuzzy``
-    a surname is misspelt (or an acronym such as ``HMIe`` reads as the
-    initials of a corporate author) and one entry is clearly best; when the
-    year differs too, the reason says so.
+    a surname is misspelt, an acronym reads as a corporate author's initials
+    (``HMIe``), or a long author list stops short; one entry is clearly best.
 ``ambiguous``
     several entries fit equally (same authors and year without a suffix,
-    suffixes whose order is unknown, or inexact candidates within
-    :attr:`~ResolverSettings.ambiguity_margin` of each other); no key.
+    suffixes whose order is unknown, scores within
+    :attr:`~ResolverSettings.ambiguity_margin`); no key, all listed.
 ``unresolved``
     nothing fits; the nearest entries are listed.
 
-An exact fit always wins over inexact ones. A pinned key (``keys=``) always
-wins, while the status still tells how the text itself matches.
+An exact fit always wins over inexact ones; a pinned key (``keys=``) over all.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args
 
 import numpy as np
 import pandas as pd
@@ -80,14 +82,7 @@ __all__ = ["COLUMNS", "STATUSES", "Status", "resolve", "similarity"]
 
 Status = Literal["exact", "no_year", "year_mismatch", "fuzzy", "ambiguous", "unresolved"]
 #: The statuses from best to worst.
-STATUSES: tuple[Status, ...] = (
-    "exact",
-    "no_year",
-    "year_mismatch",
-    "fuzzy",
-    "ambiguous",
-    "unresolved",
-)
+STATUSES: tuple[Status, ...] = get_args(Status)
 #: Columns of the frame :func:`resolve` returns, with their dtypes.
 COLUMNS: dict[str, str] = {
     "citation": "string",
@@ -106,6 +101,7 @@ _YEAR_COST = 10.0  # score points per year of difference
 _YEARS_COUNTED = 5  # years of difference beyond this cost no more (near misses stay ranked)
 _NO_MATCH = 99  # the "year gap" between n.d. and a year: never within tolerance
 _COUNT_COST = 25.0  # score points when the author count disagrees (such entries never fit)
+_PARTIAL_COST = 10.0  # score points for a list of three or more names that stops short
 _ACRONYM_SIMILARITY = 90.0  # similarity given to an acronym read as a corporate author
 _NEAR_MISS = 15.0  # near misses listed down to fuzzy_min minus this
 _NEIGHBOURS = 10  # most similar first-author cores kept per fuzzy query
@@ -113,12 +109,7 @@ _WIDE = 50  # most entries of one author examined for near misses
 _CHUNK = 4096  # queries per cdist call
 _PROGRESS_MIN = 5000  # citations above which a terminal gets a progress bar
 _ARTICLE = re.compile(r"^(?:a|an|the) ")
-_MONTHS = {
-    month: number
-    for number, month in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
+_MONTHS = dict(zip("jan feb mar apr may jun jul aug sep oct nov dec".split(), range(1, 13)))  # noqa: B905, SIM905
 _ISO_DATE = re.compile(r"\s*\d{4}-(\d{1,2})(?:-(\d{1,2}))?")
 
 
@@ -139,9 +130,17 @@ def similarity(a: str, b: str) -> float:
     return round(100 * OSA.normalized_similarity(a, b), 1)
 
 
+def _folded(name: str) -> list[str]:
+    """Folded words of a name, without trailing initials (``Begg C``, as Vancouver writes)."""
+    words = name.split()
+    while len(words) > 1 and len(words[-1].rstrip(".")) <= 2 and words[-1].isupper():
+        words.pop()
+    return fold(" ".join(words)).split()
+
+
 def _core(name: str, particles: frozenset[str]) -> str:
-    """Folded name without a leading ``the`` or particles, spaces removed."""
-    words = fold(name).split()
+    """Folded name without a leading ``the``, particles or trailing initials, spaces removed."""
+    words = _folded(name)
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     while len(words) > 1 and words[0] in particles:
@@ -389,12 +388,13 @@ class _Matcher:
         """Compare one citation with one entry."""
         c, index = q.citation, self.index
         n, k, open_ = index.n[e], len(c.surnames), index.open[e]
+        partial = not c.et_al and not open_ and 3 <= k < n  # three names of four or more
         if c.et_al:  # "et al" stands for at least one more author, and three in all
             count_ok = open_ or n >= max(3, k + 1)
         elif open_:  # the entry lists n authors "and others"
             count_ok = n < k
         else:
-            count_ok = n == k
+            count_ok = n == k or partial
         sims = [first_sim]
         cores = index.cores[e]
         for i in range(1, min(k, n)):
@@ -402,13 +402,15 @@ class _Matcher:
             sims.append(
                 100.0 if cores[i] in variants else max(similarity(v, cores[i]) for v in variants)
             )
-        exact = how in ("exact", "given") and all(s == 100 for s in sims)
+        exact = how in ("exact", "given") and all(s == 100 for s in sims) and not partial
         entry_year = index.years[e]
         if c.year is None:  # "n.d." says there is no year; "in press" may have one since
             gap = None if c.no_date != "n.d." else 0 if entry_year is None else _NO_MATCH
         else:
             gap = 1 if entry_year is None else abs(c.year - entry_year)
-        cost = _YEAR_COST * min(gap or 0, _YEARS_COUNTED) + (0 if count_ok else _COUNT_COST)
+        cost = _YEAR_COST * min(gap or 0, _YEARS_COUNTED) + (
+            _PARTIAL_COST if partial else 0 if count_ok else _COUNT_COST
+        )
         score = round(max(0.0, sum(sims) / len(sims) - cost), 1)
         fits = (
             count_ok
@@ -469,8 +471,7 @@ class _Matcher:
             return 0
         written = self.index.authors[f.entry]
         same = all(
-            fold(a).replace(" ", "") == fold(b).replace(" ", "")
-            for a, b in zip(q.citation.surnames, written, strict=False)
+            _folded(a) == _folded(b) for a, b in zip(q.citation.surnames, written, strict=False)
         )
         return 2 if same else 1
 
@@ -552,6 +553,11 @@ class _Matcher:
         names = index.authors[f.entry]
         if f.how == "acronym":
             readings = [f'"{c.surnames[0]}" is read as the initials of "{names[0]}"']
+        elif len(c.surnames) < len(names) and not c.et_al:
+            readings = [
+                f"the citation names {len(c.surnames)} of the {len(names)} authors "
+                f"(not {', '.join(names[len(c.surnames) :])})"
+            ]
         else:
             readings = [_spelling(c.surnames[i], names[i]) for i, s in enumerate(f.sims) if s < 100]
         why = " and ".join(readings)

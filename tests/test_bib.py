@@ -1,9 +1,11 @@
 import collections
 
 import bibtexparser
+import pandas as pd
 import pytest
 from bibtexparser import model
 
+from evidence import bib as bib_module
 from evidence.bib import Bibliography
 from evidence.errors import ValidationError
 from evidence.io import decode_bytes
@@ -278,3 +280,17 @@ def test_column_order_and_dtypes():
     ]
     assert str(frame["year"].dtype) == "Int64"
     assert frame["author"].tolist() == ["Sloper, Patricia", "{National Audit Office}"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["bibdesk_memlab_psychology_with_errors.bib", "legacy_parenthesis_entries_ai_classics.bib"],
+)
+def test_reading_in_chunks_gives_what_one_pass_gives(corpus_bib, monkeypatch, name):
+    path = corpus_bib / name
+    whole = Bibliography.from_string(decode_bytes(path.read_bytes()).text, file="x.bib")
+    monkeypatch.setattr(bib_module, "_CHUNK_CHARS", 2000)  # hundreds of chunks
+    bib_module._CACHE.clear()
+    chunked = Bibliography.from_string(decode_bytes(path.read_bytes()).text, file="x.bib")
+    pd.testing.assert_frame_equal(whole.entries, chunked.entries)
+    assert whole.problems == chunked.problems

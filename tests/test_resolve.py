@@ -1,0 +1,425 @@
+"""resolve(): the seed review's own mistakes, the hard cases, and properties on real files."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from conftest import CORPUS_BIB, ROOT
+from evidence.bib import Bibliography
+from evidence.citation import parse_citation
+from evidence.errors import CitationError, SettingsError
+from evidence.names import fold
+from evidence.resolve import COLUMNS, STATUSES, resolve
+from evidence.settings import ResolverSettings
+
+
+@pytest.fixture(scope="module")
+def refs() -> Bibliography:
+    return Bibliography.from_file(ROOT / "data" / "refs.bib")
+
+
+def one(citation, bib, **options) -> pd.Series:
+    return resolve([citation], bib, **options).iloc[0]
+
+
+# the seed review's mistakes (issue 4) against the bundled bibliography
+@pytest.mark.parametrize(
+    ("citation", "key", "status", "words"),
+    [
+        (
+            "Rushmore & Pallis 2002",
+            "rushmer2003interprofessional",
+            "fuzzy",
+            ['"Rushmore" is read as "Rushmer"', "2003, not 2002"],
+        ),
+        (
+            "Glisson & Hemmelgard 1998",
+            "glisson1998effects",
+            "fuzzy",
+            ['"Hemmelgard" is read as "Hemmelgarn" (1 letter differs)'],
+        ),
+        ("Webb & Vuillamy 2001", "webb2001joining", "fuzzy", ['"Vuillamy" is read as "Vulliamy"']),
+        (
+            "Cameron & Lart 2002",
+            "cameron2003factors",
+            "year_mismatch",
+            ["Cameron & Lart match cameron2003factors, whose year is 2003, not 2002"],
+        ),
+        ("Park & Turnbull", "park2003service", "no_year", ["no year given", "(2003)"]),
+        ("Rushmer & Pallis", "rushmer2003interprofessional", "no_year", ["no year given"]),
+        ("Rushmer & Pallis 2002", "rushmer2003interprofessional", "year_mismatch", ["2003"]),
+        (
+            "Integrated Care Network 2003",
+            "integratedcarenetwork2004integrated",
+            "year_mismatch",
+            [],
+        ),
+        ("Cameron & Lart 2003", "cameron2003factors", "exact", []),
+        ("Cameron & Lart's (2003)", "cameron2003factors", "exact", []),
+        ("Johnson et al (2003)", "johnson2003interagency", "exact", []),  # "and others"
+        ("Atkinson et al 2001", "atkinson2001multiagency", "exact", []),
+        (  # the introduction names three of the four authors
+            "Atkinson, Wilkin & Stott 2001",
+            "atkinson2001multiagency",
+            "fuzzy",
+            ["names 3 of the 4 authors (not Kinder)"],
+        ),
+        ("Charlesworth, Reynolds & Smart 2003", "charlesworth2003acting", "exact", []),
+        ("Coles, Britton & Hicks 2004", "coles2004building", "exact", []),
+        (
+            "Wasoff, MacIver, McGuckin, Morton, Cunningham-Burley, Hinds and Given 2004",
+            "wasoff2004",
+            "exact",
+            [],
+        ),
+        ("van Eyk & Baum 2002", "vaneyk2002learning", "exact", []),
+        ("Eyk & Baum 2002", "vaneyk2002learning", "exact", ["particles aside"]),
+        ("the National Audit Office's (2001)", "nationalauditoffice2001joining", "exact", []),
+        ("Not So Big Society 2012", "notsobigsociety2012integration", "exact", []),
+        ("HMIe 2004", "hmie2004sum", "fuzzy", ["initials of"]),
+        ("Tisdall, Wallace, McGregor, Atkinson et al 2001", None, "unresolved", ["Tisdall"]),
+    ],
+)
+def test_seed_review(refs, citation, key, status, words):
+    row = one(citation, refs)
+    assert (row.key if isinstance(row.key, str) else None, row.status) == (key, status)
+    for word in words:
+        assert word in row.reason
+
+
+def test_every_study_of_the_example_tags_resolves(refs):
+    tags = pd.read_csv(ROOT / "data" / "barriers.csv", dtype=str)
+    found = resolve(tags["study"], refs, keys=tags["key"])
+    assert len(found) == len(tags)
+    assert found["key"].notna().all()  # a key for every tag: by the text or pinned
+    assert set(found["status"]) <= {"exact", "fuzzy", "year_mismatch", "no_year", "unresolved"}
+    assert (found.loc[found["status"] == "unresolved", "pinned"]).all()
+
+
+def test_columns_and_dtypes(refs):
+    found = resolve(["Sloper 2004", "", "Sloper 2004a"], refs)
+    assert dict(found.dtypes.astype(str)) == COLUMNS
+    assert found["status"].isin(STATUSES).all()
+    assert found["year_suffix"].tolist()[2] == "a"
+    assert pd.isna(found["year_suffix"][0])
+    assert found["surnames"][0] == ("Sloper",)
+
+
+def test_empty_input_gives_an_empty_typed_frame(refs):
+    found = resolve([], refs)
+    assert found.empty
+    assert dict(found.dtypes.astype(str)) == COLUMNS
+
+
+@pytest.mark.parametrize("bad", ["", "2003", "!!!", "the results show 2003", None, float("nan")])
+def test_unparseable_text_is_unresolved_with_the_error_as_reason(refs, bad):
+    row = one(bad, refs)
+    assert row.status == "unresolved"
+    assert pd.isna(row.key)
+    assert row.reason.startswith("cannot read")
+    assert row.candidates == ()
+
+
+def test_citation_objects_and_series_are_accepted(refs):
+    citation = parse_citation("Sloper 2004")
+    by_object = resolve([citation], refs)
+    by_series = resolve(pd.Series(["Sloper 2004"]), refs)
+    assert by_object["key"][0] == by_series["key"][0] == "sloper2004facilitators"
+
+
+SMALL = """
+@article{smith2003zebra, author = {Smith, John}, title = {The Zebra}, year = 2003}
+@article{smith2003apple, author = {Smith, John}, title = {An Apple}, year = 2003}
+@article{sloper2004mar, author = {Sloper, P.}, title = {Zeta}, year = 2004, month = mar}
+@article{sloper2004jun, author = {Sloper, P.}, title = {Alpha}, year = 2004, month = jun}
+@article{same2010x, author = {Same, A.}, title = {One Title}, year = 2010}
+@article{same2010y, author = {Same, B.}, title = {One Title}, year = 2010}
+@article{same2010first, author = {Same, C.}, title = {Another}, year = 2010}
+@article{own2001z, author = {Own, A.}, title = {Z}, year = {2001a}}
+@article{own2001a, author = {Own, A.}, title = {A}, year = {2001}}
+@article{mueller2003, author = {M{\\"u}ller, Hans}, year = 2003}
+@article{vries2000, author = {de Vries, Jan}, year = 2000}
+@article{berg2003, author = {Berg, Jan}, year = 2003}
+@article{vandenberg2003, author = {van den Berg, Jan}, year = 2003}
+@article{linden2010, author = {Van der Linden, Wim}, year = 2010}
+@article{freeman2006w, author = {Freeman, Walter J.}, year = 2006}
+@article{freeman2006a, author = {Freeman, Anna}, year = 2007}
+@book{nao2001, author = {{National Audit Office}}, year = 2001}
+@book{who2005, author = {{World Health Organization}}, year = 2005}
+@article{solo2005, author = {Solo, Han}, year = 2005}
+@article{jones2001brown, author = {Jones, A and Brown, B and Green, C}, year = 2001}
+@article{jones2001white, author = {Jones, A and White, B and Black, C}, year = 2001}
+@article{many1990, author = {Many, A}, year = 1990}
+@article{many1995, author = {Many, A}, year = 1995}
+@article{undated, author = {Nodate, A}, year = {n.d.}}
+"""
+
+
+@pytest.fixture(scope="module")
+def small() -> Bibliography:
+    return Bibliography.from_string(SMALL)
+
+
+@pytest.mark.parametrize(
+    ("citation", "key", "status"),
+    [
+        # diacritics and particles, on either side
+        ("Muller 2003", "mueller2003", "exact"),
+        ("Müller 2003", "mueller2003", "exact"),
+        ("MÜLLER 2003", "mueller2003", "exact"),
+        ("Mueller 2003", "mueller2003", "fuzzy"),
+        ("Vries 2000", "vries2000", "exact"),
+        ("De Vries 2000", "vries2000", "exact"),
+        ("Linden 2010", "linden2010", "exact"),
+        ("van der Linden 2010", "linden2010", "exact"),
+        ("Berg 2003", "berg2003", "exact"),  # the particles as written decide
+        ("van den Berg 2003", "vandenberg2003", "exact"),
+        # initials and given names
+        ("W. J. Freeman 2006", "freeman2006w", "exact"),
+        ("Walter Freeman 2006", "freeman2006w", "exact"),
+        # corporate authors, in full and as initials
+        ("National Audit Office 2001", "nao2001", "exact"),
+        ("the National Audit Office's (2001)", "nao2001", "exact"),
+        ("NAO 2001", "nao2001", "fuzzy"),
+        ("WHO 2005", "who2005", "fuzzy"),
+        # suffixes in CSL order: date (month) first, then title without "a/an/the"
+        ("Smith 2003a", "smith2003apple", "exact"),
+        ("Smith 2003b", "smith2003zebra", "exact"),
+        ("Sloper 2004a", "sloper2004mar", "exact"),
+        ("Sloper 2004b", "sloper2004jun", "exact"),
+        ("Same 2010a", "same2010first", "exact"),  # "Another" sorts before "One Title"
+        ("Own 2001a", "own2001z", "exact"),  # the entry's own "2001a" wins over the title
+        ("Own 2001b", "own2001a", "exact"),
+        # genuine ambiguity: no key, all listed
+        ("Smith 2003", None, "ambiguous"),
+        ("Sloper 2004", None, "ambiguous"),
+        ("Same 2010b", None, "ambiguous"),  # same date and title: the order is unknown
+        ("Jones et al. 2001", None, "ambiguous"),  # et al over two three-author papers
+        ("Smith", None, "ambiguous"),
+        ("Smith 2005", None, "ambiguous"),  # two entries two years away
+        ("Smyth 2003", None, "ambiguous"),
+        # the full list picks one of them
+        ("Jones, Brown & Green 2001", "jones2001brown", "exact"),
+        # typos and slips
+        ("Sollo 2005", "solo2005", "fuzzy"),
+        ("Solo 2006", "solo2005", "year_mismatch"),
+        ("Solo", "solo2005", "no_year"),
+        ("Nodate n.d.", "undated", "exact"),
+        # nothing fits well enough
+        ("Zzyzx 2001", None, "unresolved"),
+        ("Smith 1990", None, "unresolved"),  # far from every year
+        ("Jones & Brown 2001", None, "unresolved"),  # a three-author paper
+        ("Solo 2005a", None, "unresolved"),  # a suffix on a lone entry: one may be missing
+        ("Smith 2003c", None, "unresolved"),
+        ("Many 1992", None, "unresolved"),  # a slip, or a work missing? Many has two
+    ],
+)
+def test_hard_cases(small, citation, key, status):
+    row = one(citation, small)
+    assert (row.key if isinstance(row.key, str) else None, row.status) == (key, status), row.reason
+
+
+def test_ambiguous_lists_every_tied_entry_and_no_key(small):
+    row = one("Smith 2003", small)
+    assert pd.isna(row.key)
+    assert {key for key, _ in row.candidates} == {"smith2003apple", "smith2003zebra"}
+    assert "no suffix" in row.reason
+
+
+def test_ambiguous_lists_all_ties_beyond_max_candidates():
+    bib = Bibliography.from_string(
+        "\n".join(
+            f"@article{{k{i}, author = {{Lee, A}}, title = {{T{i}}}, year = 2000}}"
+            for i in range(8)
+        )
+    )
+    row = one("Lee 2000", bib, settings=ResolverSettings(max_candidates=2))
+    assert row.status == "ambiguous"
+    assert len(row.candidates) == 8
+
+
+def test_unknown_author_lists_near_misses(small):
+    row = one("Smitt 1990", small)
+    assert row.status == "unresolved"
+    assert [key for key, _ in row.candidates][:2] == ["smith2003apple", "smith2003zebra"]
+    assert "Smitt" not in row.reason or "nearest" in row.reason
+
+
+def test_suffix_on_a_lone_entry_says_one_may_be_missing(small):
+    row = one("Solo 2005a", small)
+    assert row.candidates[0][0] == "solo2005"
+    assert "may be missing" in row.reason
+
+
+def test_scores_are_rounded_and_in_range(small):
+    found = resolve(["Sollo 2005", "Smith 2003", "Zzyzx 2001", "Solo 2005"], small)
+    assert found["score"].between(0, 100).all()
+    assert (found["score"] == found["score"].round(1)).all()
+    assert found["score"][3] == 100.0
+
+
+def test_pinned_key_wins_and_status_reports_the_text(small):
+    found = resolve(
+        ["Solo 2005", "Zzyzx 2001", "Smith 2003", "Solo 2005", "Solo 2005"],
+        small,
+        keys=["solo2005", "nao2001", "smith2003zebra", None, "nonexistent"],
+    )
+    assert found["key"].tolist()[:4] == ["solo2005", "nao2001", "smith2003zebra", "solo2005"]
+    assert found["pinned"].tolist() == [True, True, True, False, False]
+    assert found["status"].tolist() == ["exact", "unresolved", "ambiguous", "exact", "unresolved"]
+    assert pd.isna(found["key"][4])
+    assert "not in the bibliography" in found["reason"][4]
+    assert "pinned" in found["reason"][1]
+
+
+def test_pinned_key_for_unparseable_text(refs):
+    row = one("21 st Century Social Work 2005", refs, keys=["21stcentury2005interim"])
+    assert (row.key, row.pinned) == ("21stcentury2005interim", True)
+
+
+def test_keys_must_match_citations(small):
+    with pytest.raises(ValueError, match="keys"):
+        resolve(["Solo 2005"], small, keys=["a", "b"])
+
+
+def test_long_list_keeps_input_order(small):
+    texts = ["Solo 2005", "Zzyzx 2001", "Sollo 2005", "Smith 2003a", "Solo", "", "NAO 2001"] * 300
+    found = resolve(texts, small, progress=False)
+    assert found["citation"].tolist() == texts
+    expected = resolve(texts[:7], small)["key"].tolist()
+    assert found["key"].tolist() == expected * 300
+
+
+def test_settings_change_the_outcome(refs):
+    strict = ResolverSettings(fuzzy_min=85)
+    assert one("Rushmore & Pallis 2002", refs, settings=strict).status == "unresolved"
+    no_slips = ResolverSettings(year_tolerance=0)
+    assert one("Cameron & Lart 2002", refs, settings=no_slips).status == "unresolved"
+    custom = ResolverSettings(particles=("van",))
+    assert one("Eyk & Baum 2002", refs, settings=custom).key == "vaneyk2002learning"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"fuzzy_min": 101},
+        {"fuzzy_min": "high"},
+        {"ambiguity_margin": -1},
+        {"year_tolerance": 1.5},
+        {"year_tolerance": True},
+        {"max_candidates": 0},
+        {"particles": "van"},
+        {"particles": ("Van",)},
+        {"particles": ("van  der",)},
+    ],
+)
+def test_settings_are_validated(change):
+    name = next(iter(change))
+    with pytest.raises(SettingsError, match=name):
+        ResolverSettings(**change)
+
+
+def test_settings_are_frozen_and_reproducible():
+    settings = ResolverSettings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.fuzzy_min = 50  # type: ignore[misc]
+    changed = dataclasses.replace(settings, fuzzy_min=80)
+    assert changed.as_dict()["fuzzy_min"] == 80
+    assert list(settings.as_dict()) == [f.name for f in dataclasses.fields(settings)]
+
+
+def test_progress_bar_when_asked(small, capsys):
+    resolve(["Solo 2005"] * 3, small, progress=True)
+    assert "resolving" in capsys.readouterr().err
+
+
+def test_quiet_by_default_when_not_a_terminal(small, capsys):
+    resolve(["Solo 2005"] * 6000, small)
+    assert capsys.readouterr().err == ""
+
+
+# properties on real bibliographies, read in place
+PROPERTY_FILES = [
+    "zotero_bbt_statistical_inferences_metascience.bib",
+    "bibdesk_bitss_research_transparency.bib",
+    "jabref_scoping_review_open_collaboration.bib",
+]
+
+
+def _reading(label: str) -> tuple | None:
+    """What a label says as a citation; two entries whose labels read alike are twins."""
+    try:
+        c = parse_citation(label)
+    except CitationError:
+        return None
+    return (tuple(fold(s).replace(" ", "") for s in c.surnames), c.et_al, c.year, c.year_suffix)
+
+
+def _corpus_entries() -> list[tuple[Bibliography, str, str, str, bool]]:
+    """(bibliography, key, label, first surname, corporate) for labels that read back faithfully."""
+    found = []
+    for name in PROPERTY_FILES:
+        path = CORPUS_BIB / name
+        if not path.exists():
+            continue
+        bib = Bibliography.from_file(path)
+        entries = bib.entries
+        readings = [
+            _reading(label) if isinstance(label, str) else None for label in entries["label"]
+        ]
+        counts = pd.Series([r for r in readings if r is not None]).value_counts()
+        for (key, label, authors), reading in zip(
+            entries[["key", "label", "authors"]].itertuples(index=False), readings, strict=True
+        ):
+            if reading is None or counts[reading] > 1:
+                continue
+            citation = parse_citation(label)
+            if citation.surnames[0] != authors[0]:  # e.g. "Begg C" read as "Begg"
+                continue
+            found.append((bib, key, label, authors[0], citation.corporate))
+    return found
+
+
+CORPUS_ENTRIES = _corpus_entries()
+needs_corpus = pytest.mark.skipif(not CORPUS_ENTRIES, reason=f"no corpus at {CORPUS_BIB}")
+
+
+@needs_corpus
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CORPUS_ENTRIES or [None]))
+def test_labels_resolve_exactly_to_their_entry(entry):
+    bib, key, label, _, _ = entry
+    row = one(label, bib)
+    assert (row.key, row.status) == (key, "exact"), row.reason
+
+
+@needs_corpus
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CORPUS_ENTRIES or [None]), st.data())
+def test_one_letter_misspelt_first_surname_is_fuzzy_or_not_exact(entry, data):
+    bib, key, label, first, corporate = entry
+    assume(not corporate)  # a typo in "Administration" may unmake an organisation's name
+    start = first.rfind(" ") + 1  # the surname proper, after any particle
+    positions = [i for i in range(start, len(first)) if first[i].isascii() and first[i].isalpha()]
+    assume(len(fold(first[start:])) >= 4 and positions)
+    i = data.draw(st.sampled_from(positions))
+    letter = data.draw(
+        st.sampled_from("abcdefghijklmnopqrstuvwxyz").filter(lambda c: c != first[i].lower())
+    )
+    wrong = first[:i] + (letter.upper() if first[i].isupper() else letter) + first[i + 1 :]
+    surnames = {fold(s).replace(" ", "") for names in bib.entries["authors"] for s in names}
+    assume(fold(wrong).replace(" ", "") not in surnames)
+    assume(fold(wrong[start:]) not in surnames)
+    row = one(label.replace(first, wrong, 1), bib)
+    assert row.status != "exact"
+    if row.status == "fuzzy" and row.key != key:  # another entry is at least as close
+        assert row.score >= next((s for k, s in row.candidates if k == key), 0)
+    elif row.status != "fuzzy":  # too close to call, or the typo reads as another name
+        assert row.status in ("ambiguous", "unresolved")
+        assert key in [k for k, _ in row.candidates]
