@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .base import EvidenceBase, ThemeView, load, load_example
 from .bib import Bibliography
+from .citation import Citation, parse_citation
 from .errors import (
     CitationError,
     EvidenceError,
@@ -27,7 +28,6 @@ from .errors import (
     UnknownThemeError,
     ValidationError,
 )
-from .citation import Citation, parse_citation
 from .extract import extract
 from .propose import propose_tags
 from .rate import Rubric

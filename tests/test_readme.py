@@ -61,3 +61,15 @@ def test_every_command_has_a_readme_example():
     names = parser._subparsers._group_actions[0].choices
     documented = {argv[1] for argv in EXAMPLES}
     assert set(names) <= documented
+
+
+RATING_BLOCKS = re.findall(r"```text\n(.*?)```", README, re.S)
+
+
+@pytest.mark.parametrize("block", RATING_BLOCKS, ids=lambda b: b.split("[")[0].strip())
+def test_readme_ratings_are_what_the_bundled_data_gives(block, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = block.split("[")[1].split(",")[0]
+    out = io.StringIO()
+    assert main(["theme", name], stdout=out, stderr=io.StringIO()) == 0
+    assert out.getvalue().startswith(block)

@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS_BIB, ROOT
 from evidence.bib import Bibliography
 from evidence.citation import parse_citation
 from evidence.errors import CitationError, SettingsError
 from evidence.names import fold
 from evidence.resolve import COLUMNS, STATUSES, resolve
 from evidence.settings import ResolverSettings
+
+from conftest import CORPUS_BIB, ROOT
 
 
 @pytest.fixture(scope="module")
