@@ -34,7 +34,7 @@ from . import schema
 from .errors import Collector, Problem
 from .io import decode_bytes, read_bytes
 from .latex import decode_latex
-from .names import author_date_label, is_others, parse_name, split_names
+from .names import author_date_label, closing_brace, is_others, parse_name, split_names
 from .suggest import did_you_mean
 from .vocab import EVIDENCE_TYPES, QUALITY_LEVELS
 
@@ -93,24 +93,6 @@ _CHUNK_CHARS = 1 << 20
 _CACHE: OrderedDict[tuple[str, str], tuple[pd.DataFrame, tuple[Problem, ...]]] = OrderedDict()
 
 
-class _UndefinedMacro(Exception):
-    """A ``@string`` name used but never defined (BibTeX makes it empty)."""
-
-
-def _matching_brace(text: str, start: int) -> int:
-    """Index just past the ``}`` that closes the ``{`` at ``start`` (or len)."""
-    depth = 0
-    for index in range(start, len(text)):
-        char = text[index]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return len(text)
-
-
 def _closing_quote(text: str, start: int) -> int:
     """Index just past the ``"`` closing the one at ``start``, skipping braced parts."""
     depth = 0
@@ -133,7 +115,7 @@ def _pieces(raw: str) -> Iterator[str]:
         if char.isspace() or char == "#":
             index += 1
         elif char == "{":
-            end = _matching_brace(raw, index)
+            end = min(closing_brace(raw, index) + 1, len(raw))
             yield raw[index:end]
             index = end
         elif char == '"':

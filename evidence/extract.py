@@ -33,7 +33,7 @@ from . import schema
 from .bib import Bibliography
 from .io import decode_bytes, read_bytes
 from .resolve import resolve
-from .settings import ResolverSettings
+from .settings import DEFAULT_PARTICLES, ResolverSettings
 from .themes import Themes
 
 __all__ = [
@@ -61,28 +61,7 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 #: Lower-case words that may stand inside an author text: particles of
 #: surnames, the connectors of author lists, and the small words of
 #: corporate names ("Scottish Centre for Social Research").
-_PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "de",
-        "der",
-        "den",
-        "da",
-        "di",
-        "du",
-        "la",
-        "le",
-        "del",
-        "della",
-        "dos",
-        "das",
-        "ten",
-        "ter",
-        "vom",
-        "zu",
-    ]
-)
+_PARTICLES = frozenset(DEFAULT_PARTICLES)
 _CONNECTORS = frozenset(("&", "and", "et", "al", "al.", "al's", "al.'s", "al’s"))
 _SMALL_WORDS = frozenset(["of", "for", "the", "on", "in", "and"])
 _ORDINALS = frozenset(["st", "nd", "rd", "th"])

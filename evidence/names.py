@@ -153,7 +153,7 @@ def is_others(raw: str) -> bool:
     return raw.strip().lower() in _OTHERS
 
 
-def _closing(text: str, start: int) -> int:
+def closing_brace(text: str, start: int) -> int:
     """Return the index of the brace closing the one at ``start``, or ``len(text)``."""
     depth = 0
     for i in range(start, len(text)):
@@ -169,7 +169,7 @@ def _closing(text: str, start: int) -> int:
 
 def _is_group(text: str) -> bool:
     """Tell whether ``text`` is one brace group that is not a special character."""
-    return text.startswith("{") and text[1:2] != "\\" and _closing(text, 0) == len(text) - 1
+    return text.startswith("{") and text[1:2] != "\\" and closing_brace(text, 0) == len(text) - 1
 
 
 def _is_lower(word: str) -> bool:
@@ -180,7 +180,7 @@ def _is_lower(word: str) -> bool:
         if c.isalpha():
             return c.islower()
         if c == "{":
-            end = _closing(word, i)
+            end = closing_brace(word, i)
             if word[i + 1 : i + 2] != "\\":  # protected group: look past it
                 i = end + 1
                 continue

@@ -19,6 +19,19 @@ _TEXT = "string"
 _INT = "Int64"
 _OBJECT = "object"
 
+_TAGS: dict[str, str] = {
+    "line": _INT,
+    "study": _TEXT,
+    "theme": _TEXT,
+    "stance": _TEXT,
+    "key": _TEXT,
+    "quote": _TEXT,
+    "page": _TEXT,
+    "source": _TEXT,
+    "coder": _TEXT,
+    "note": _TEXT,
+}
+
 #: Declared columns per frame, in order, with their dtypes.
 COLUMNS: Mapping[str, Mapping[str, str]] = {
     "bibliography": {
@@ -41,18 +54,7 @@ COLUMNS: Mapping[str, Mapping[str, str]] = {
         "file": _TEXT,
         "line": _INT,
     },
-    "tags": {
-        "line": _INT,
-        "study": _TEXT,
-        "theme": _TEXT,
-        "stance": _TEXT,
-        "key": _TEXT,
-        "quote": _TEXT,
-        "page": _TEXT,
-        "source": _TEXT,
-        "coder": _TEXT,
-        "note": _TEXT,
-    },
+    "tags": _TAGS,
     "themes": {
         "id": _TEXT,
         "label": _TEXT,
@@ -62,16 +64,7 @@ COLUMNS: Mapping[str, Mapping[str, str]] = {
         "synonyms": _OBJECT,  # tuple of str
     },
     "joined": {
-        "line": _INT,
-        "study": _TEXT,
-        "theme": _TEXT,
-        "stance": _TEXT,
-        "key": _TEXT,
-        "quote": _TEXT,
-        "page": _TEXT,
-        "source": _TEXT,
-        "coder": _TEXT,
-        "note": _TEXT,
+        **_TAGS,
         "theme_id": _TEXT,
         "category": _TEXT,
         "status": _TEXT,
