@@ -51,6 +51,7 @@ _THE = re.compile(r"^the\s+(?=\w)", re.IGNORECASE)
 _SEPARATOR = re.compile(r"(\s*(?:,\s*)?(?:&|\band\b)\s*|\s*,\s*)")
 _HYPHENS = r"\-\u2010"  # for regex character classes
 _NAME_PUNCTUATION = frozenset("'’.-\u2010")
+_PLAIN_WORD = re.compile(rf"^['’]?[^\W\d_]+(?:['’.{_HYPHENS}][^\W\d_]+)*\.?$")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")  # soft hyphen, zero widths
 
 _PARTICLE_WORDS = frozenset(word for p in DEFAULT_PARTICLES for word in p.split())
@@ -231,6 +232,8 @@ def _check_corporate(raw: str, name: str) -> str:
 
 def _is_name_word(word: str) -> bool:
     """Letters (with combining accents) and digits, joined by apostrophes, dots or hyphens."""
+    if _PLAIN_WORD.match(word):
+        return True
     return (
         any(char.isalpha() for char in word)
         and word[-1] not in "'’-\u2010"

@@ -72,6 +72,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 from tqdm.auto import tqdm
 
+from . import schema
 from .bib import Bibliography
 from .citation import Citation, parse_citation
 from .errors import CitationError
@@ -84,18 +85,7 @@ Status = Literal["exact", "no_year", "year_mismatch", "fuzzy", "ambiguous", "unr
 #: The statuses from best to worst.
 STATUSES: tuple[Status, ...] = get_args(Status)
 #: Columns of the frame :func:`resolve` returns, with their dtypes.
-COLUMNS: dict[str, str] = {
-    "citation": "string",
-    "surnames": "object",  # tuple of str
-    "year": "Int64",
-    "year_suffix": "string",
-    "key": "string",
-    "status": "string",
-    "score": "float64",
-    "candidates": "object",  # tuple of (key, score)
-    "reason": "string",
-    "pinned": "bool",
-}
+COLUMNS = schema.COLUMNS["resolutions"]
 
 _YEAR_COST = 10.0  # score points per year of difference
 _YEARS_COUNTED = 5  # years of difference beyond this cost no more (near misses stay ranked)
@@ -105,7 +95,7 @@ _PARTIAL_COST = 10.0  # score points for a list of three or more names that stop
 _ACRONYM_SIMILARITY = 90.0  # similarity given to an acronym read as a corporate author
 _NEAR_MISS = 15.0  # near misses listed down to fuzzy_min minus this
 _NEIGHBOURS = 10  # most similar first-author cores kept per fuzzy query
-_WIDE = 50  # most entries of one author examined for near misses
+_WIDE = 50  # most entries of one author examined for near misses; most tied entries listed
 _CHUNK = 4096  # queries per cdist call
 _PROGRESS_MIN = 5000  # citations above which a terminal gets a progress bar
 _ARTICLE = re.compile(r"^(?:a|an|the) ")
@@ -130,14 +120,18 @@ def similarity(a: str, b: str) -> float:
     return round(100 * OSA.normalized_similarity(a, b), 1)
 
 
-def _folded(name: str) -> list[str]:
-    """Folded words of a name, without trailing initials (``Begg C``, as Vancouver writes)."""
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(name: str) -> tuple[str, ...]:
+    """Folded words of a name without initials around it (``Begg C``, as Vancouver writes)."""
     words = name.split()
     while len(words) > 1 and len(words[-1].rstrip(".")) <= 2 and words[-1].isupper():
         words.pop()
-    return fold(" ".join(words)).split()
+    while len(words) > 1 and len(words[0].rstrip(".")) == 1 and words[0].isupper():
+        words.pop(0)  # "A Castro": an initial kept in the surname
+    return tuple(fold(" ".join(words)).split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _core(name: str, particles: frozenset[str]) -> str:
     """Folded name without a leading ``the``, particles or trailing initials, spaces removed."""
     words = _folded(name)
@@ -189,7 +183,7 @@ class _Index:
         self.by_core: dict[str, list[int]] = defaultdict(list)
         self.by_core_year: dict[tuple[str, int | None], list[int]] = defaultdict(list)
         self.by_acronym: dict[str, list[int]] = defaultdict(list)
-        groups: dict[tuple[str, str, int | None], list[int]] = defaultdict(list)
+        groups: dict[tuple, list[int]] = defaultdict(list)
         forms: dict[tuple[str, str], list[int]] = defaultdict(list)
         for e, cores in enumerate(self.cores):
             if not cores or not cores[0]:
@@ -203,8 +197,10 @@ class _Index:
                     self.by_acronym[acronym].append(e)
             n, many = self.n[e], self.n[e] >= 3 or self.open[e]
             form = "+" if many else (cores[1] if n == 2 else "")
-            groups[cores[0], form, self.years[e]].append(e)
             forms[cores[0], form].append(e)
+            # suffixes tell apart works whose labels print alike: particles count
+            written = ["".join(_folded(name)) for name in self.authors[e][: 1 if many else 2]]
+            groups[(*written, "+" if many else "", self.years[e])].append(e)
         # how many works the same cited authors have in all (any year)
         self.works = [1] * len(self.keys)
         for members in forms.values():
@@ -329,7 +325,7 @@ class _Fit(NamedTuple):
     entry: int
     score: float
     fits: bool
-    exact: bool  # every compared surname agrees (given names dropped counts as agreeing)
+    exact: bool  # every compared surname agrees as written
     sims: tuple[float, ...]
     gap: int | None  # |year difference|; None when the citation gives no year
     count_ok: bool
@@ -402,7 +398,7 @@ class _Matcher:
             sims.append(
                 100.0 if cores[i] in variants else max(similarity(v, cores[i]) for v in variants)
             )
-        exact = how in ("exact", "given") and all(s == 100 for s in sims) and not partial
+        exact = how == "exact" and all(s == 100 for s in sims) and not partial
         entry_year = index.years[e]
         if c.year is None:  # "n.d." says there is no year; "in press" may have one since
             gap = None if c.no_date != "n.d." else 0 if entry_year is None else _NO_MATCH
@@ -431,8 +427,9 @@ class _Matcher:
         dated = c.year is not None or c.no_date is not None
         tier = [f for f in fits if f.exact and (f.gap == 0 or not dated)]
         if tier:  # names as written (particles too) beat names read without them
-            best = max(self._literal(q, f) for f in tier)
-            return self._exact(q, [f for f in tier if self._literal(q, f) == best], found)
+            ranks = [self._literal(q, f) for f in tier]
+            best = max(ranks)
+            return self._exact(q, [f for f, r in zip(tier, ranks, strict=True) if r == best], found)
         if any(f.exact for f in wrong_suffix):
             bad = next(f for f in wrong_suffix if f.exact)
             return self._result(q, None, "unresolved", found, self._suffix_reason(q, bad))
@@ -444,7 +441,7 @@ class _Matcher:
         best = fits[0]
         close = [f for f in fits if best.score - f.score < self.settings.ambiguity_margin]
         if len(close) > 1:
-            listed = ", ".join(f"{self.index.keys[f.entry]} ({f.score})" for f in close)
+            listed = _some(f"{self.index.keys[f.entry]} ({f.score})" for f in close)
             why = f"{len(close)} entries fit {c.authors} {c.date}".rstrip() + (
                 f" about equally (scores within {self.settings.ambiguity_margin}): {listed}"
             )
@@ -466,14 +463,13 @@ class _Matcher:
         return self.index.letters[f.entry]
 
     def _literal(self, q: _Query, f: _Fit) -> int:
-        """Rank how literally the names agree: with particles 2, without 1, given names 0."""
-        if f.how != "exact":
-            return 0
+        """Rank how literally the names agree: 1 with their particles, 0 without."""
         written = self.index.authors[f.entry]
-        same = all(
-            _folded(a) == _folded(b) for a, b in zip(q.citation.surnames, written, strict=False)
+        same = all(  # hyphens and spaces aside: "Bao-ya" is "Baoya"
+            "".join(_folded(a)) == "".join(_folded(b))
+            for a, b in zip(q.citation.surnames, written, strict=False)
         )
-        return 2 if same else 1
+        return int(same)
 
     def _exact(self, q: _Query, tier: list[_Fit], found: list[_Fit]) -> _Result:
         c, keys = q.citation, self.index.keys
@@ -488,9 +484,9 @@ class _Matcher:
                 )
                 return self._result(q, f, "no_year", found, why)
             return self._result(q, f, "exact", found, self._exact_reason(q, f))
-        listed = ", ".join(keys[f.entry] for f in tier)
+        listed = _some(keys[f.entry] for f in tier)
         if not dated:
-            years = ", ".join(f"{keys[f.entry]} ({self.index.years[f.entry]})" for f in tier)
+            years = _some(f"{keys[f.entry]} ({self.index.years[f.entry]})" for f in tier)
             why = f"no year given, and {c.authors} {_verb(c)} {len(tier)} entries: {years}"
         elif c.year_suffix:
             why = (
@@ -516,6 +512,7 @@ class _Matcher:
         final: bool = True,
     ) -> _Result:
         keys = self.index.keys
+        tied = tied[:_WIDE]
         skip = {f.entry for f in tied} | ({chosen.entry} if chosen else set())
         limit = max(self.settings.max_candidates, len(tied))
         rest = heapq.nsmallest(
@@ -533,9 +530,7 @@ class _Matcher:
         key = index.keys[f.entry]
         why = f"{c.authors} {c.date} matches {key}"
         written = tuple(index.authors[f.entry][: len(c.surnames)])
-        if f.how == "given":
-            why += f' (reading "{c.surnames[0]}" as given name and surname)'
-        elif written != c.surnames[: len(written)]:
+        if written != c.surnames[: len(written)]:
             why += f" ({index.labels[f.entry]}; case, accents and particles aside)"
         if c.year_suffix and index.group_size[f.entry] > 1:
             why += (
@@ -553,6 +548,8 @@ class _Matcher:
         names = index.authors[f.entry]
         if f.how == "acronym":
             readings = [f'"{c.surnames[0]}" is read as the initials of "{names[0]}"']
+        elif f.how == "given":
+            readings = [f'"{c.surnames[0]}" is read as a given name and the surname {names[0]}']
         elif len(c.surnames) < len(names) and not c.et_al:
             readings = [
                 f"the citation names {len(c.surnames)} of the {len(names)} authors "
@@ -605,6 +602,13 @@ class _Matcher:
             f"the nearest entry by {c.authors} is {key} ({index.years[best.entry]}), more than "
             f"{self.settings.year_tolerance} years from {c.date}"
         )
+
+
+def _some(items: Iterable[str], limit: int = 5) -> str:
+    """Join items as ``a, b, c``, or past ``limit`` items as ``a, b, c, d, e and 7 more``."""
+    listed = list(items)
+    more = f" and {len(listed) - limit} more" if len(listed) > limit else ""
+    return ", ".join(listed[:limit]) + more
 
 
 def _verb(citation: Citation, plural: str = "match", singular: str = "matches") -> str:
@@ -772,4 +776,4 @@ def resolve(
             result = _pinned(matcher, citation, result, pin.strip())
             pinned = result.key is not None
         rows.append((text, surnames, year, suffix, *result[:5], pinned))
-    return pd.DataFrame(rows, columns=list(COLUMNS)).astype(COLUMNS)
+    return schema.conform(pd.DataFrame(rows, columns=list(COLUMNS)), "resolutions")

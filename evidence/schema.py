@@ -98,6 +98,18 @@ COLUMNS: Mapping[str, Mapping[str, str]] = {
         "mixed": _INT,
         "inconclusive": _INT,
     },
+    "resolutions": {
+        "citation": _TEXT,
+        "surnames": _OBJECT,  # tuple of str
+        "year": _INT,
+        "year_suffix": _TEXT,
+        "key": _TEXT,
+        "status": _TEXT,
+        "score": "float64",
+        "candidates": _OBJECT,  # tuple of (key, score), best first
+        "reason": _TEXT,
+        "pinned": "bool",
+    },
     "extraction": {
         "document": _TEXT,
         "section": _TEXT,
