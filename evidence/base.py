@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import os
 from importlib import resources
@@ -11,7 +12,9 @@ from typing import Union
 
 import pandas as pd
 
+from . import export as exporting
 from . import rate, schema
+from . import report as reporting
 from .bib import Bibliography
 from .duplicates import likely_duplicates
 from .errors import Collector, Problem, UnknownThemeError
@@ -105,6 +108,9 @@ class ThemeView:
         ]
         lines += [f"  {row.label}: {row.stance}" for row in self.studies.itertuples()]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return reporting.theme_html(self)
 
 
 class EvidenceBase:
@@ -284,6 +290,103 @@ class EvidenceBase:
             resolver=self.resolver,
             rubric=rubric,
         )
+
+    def gap_map(self, rows: str = "theme", cols: str = "evidence_type") -> reporting.GapMap:
+        """The evidence gap map: :meth:`crosstab` as a figure, coloured by rating.
+
+        In a notebook it displays as a table of bubbles whose area grows with
+        the number of studies (see :class:`evidence.report.GapMap`).
+
+        Examples
+        --------
+        >>> load_example().gap_map(cols="sector").matrix.columns.name
+        'sector'
+        """
+        return reporting.gap_map(self, rows, cols)
+
+    def report(
+        self,
+        path: PathLike | None = None,
+        *,
+        format: reporting.Format | None = None,
+        date: datetime.date | str | None = None,
+        template_dir: PathLike | None = None,
+        gap_rows: str = "theme",
+        gap_cols: str = "evidence_type",
+        title: str = "Evidence briefing",
+    ) -> str | Path:
+        """Write a briefing: what the evidence shows, theme by theme, with its sources.
+
+        The HTML briefing is one self-contained file (inline CSS and SVG, no
+        requests) that prints on A4: the ratings at a glance, a summary table
+        by category, the evidence gap map, a section per theme with its
+        studies grouped by stance and their quotes, the discrepancies found in
+        the sources, the settings behind the ratings, and an APA reference
+        list. The Markdown briefing has the same sections for pandoc or
+        Quarto, citing ``[@key]``.
+
+        Parameters
+        ----------
+        path : path-like, optional
+            Where to write (atomically); without it the text is returned.
+        format : {"html", "md"}, optional
+            Default: ``md`` for a path ending in ``.md``, ``.markdown`` or
+            ``.qmd``, else ``html``.
+        date : datetime.date or str, optional
+            The date printed (``YYYY-MM-DD``; default today). Pin it to get
+            the same bytes on every run.
+        template_dir : path-like, optional
+            A folder whose templates replace the bundled ones of the same
+            name (``briefing.html.j2``, ``theme.html.j2``, ``style.css.j2`` ...).
+        gap_rows, gap_cols : str
+            The axes of the gap map (see :meth:`crosstab`).
+        title : str
+            The briefing's title.
+
+        Returns
+        -------
+        str or Path
+            The text, or the path written.
+
+        Raises
+        ------
+        RenderError
+            A template is missing or broken.
+        SettingsError
+            A bad ``format``, ``date`` or gap-map axis.
+
+        Examples
+        --------
+        >>> html = load_example().report(date="2024-05-01")
+        >>> html.startswith("<!DOCTYPE html>"), "Co-terminosity" in html
+        (True, True)
+        """
+        return reporting.briefing(
+            self,
+            path,
+            format=format,
+            date=date,
+            template_dir=template_dir,
+            gap_rows=gap_rows,
+            gap_cols=gap_cols,
+            title=title,
+        )
+
+    def export(self, path: PathLike) -> tuple[Path, ...]:
+        """Write the joined tags and the summary to ``.xlsx`` (two sheets) or ``.csv`` (two files).
+
+        Cells that a spreadsheet would run as formulas are neutralised; see
+        :func:`evidence.export.export`.
+
+        Returns
+        -------
+        tuple of Path
+            The files written.
+        """
+        return exporting.export(self._joined, self.summary(), path)
+
+    def _repr_html_(self) -> str:
+        return reporting.base_html(self)
 
     def __repr__(self) -> str:
         errors = sum(p.severity == "error" for p in self.problems)

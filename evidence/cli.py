@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import json
 import math
 import sys
@@ -29,6 +30,7 @@ from .errors import EvidenceError, Problem
 from .extract import extract
 from .io import atomic_write
 from .propose import propose_tags
+from .rate import DIMENSIONS
 from .resolve import resolve
 from .tags import Tags
 from .themes import Themes
@@ -257,6 +259,44 @@ def _cmd_extract(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFram
     return proposals, 0
 
 
+#: Briefing formats by file extension.
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".qmd": "md"}
+
+
+def _iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _cmd_report(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    target = Path(args.output or "briefing.html")
+    args.output = None  # -o names the briefing; stdout gets the row saying what was written
+    fmt = _REPORT_FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise _UsageError(f"evidence report: {target.name} must end in .html or .md")
+    written = _base(args, stderr).report(
+        target,
+        format=fmt,  # type: ignore[arg-type]
+        date=args.date,
+        template_dir=args.template,
+        gap_rows=args.gap_rows,
+        gap_cols=args.gap_cols,
+        title=args.title,
+    )
+    print(f"evidence: wrote the {fmt} briefing to {written}", file=stderr)
+    return pd.DataFrame({"file": [str(written)], "format": [fmt]}), 0
+
+
+def _cmd_export(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
+    target = args.output or "evidence.xlsx"
+    args.output = None  # -o names the spreadsheet; stdout gets the files written
+    written = _base(args, stderr).export(target)
+    print(f"evidence: wrote {', '.join(map(str, written))}", file=stderr)
+    return pd.DataFrame({"file": [str(path) for path in written]}), 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``evidence`` command."""
     parser = _Parser(
@@ -319,6 +359,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--append", metavar="TAGS", help="append proposed tags to this tag table (never duplicates)"
     )
     extractor.set_defaults(run=_cmd_extract)
+
+    reporter = commands.add_parser(
+        "report",
+        help="write a briefing: self-contained HTML that prints on A4, or Markdown for pandoc",
+        description="Write a briefing to -o FILE (default briefing.html); .html or .md (for "
+        "pandoc or Quarto) decides the format. Prints the file written.",
+    )
+    _data_options(reporter)
+    reporter.add_argument("--date", type=_iso_date, help="the date printed, YYYY-MM-DD (today)")
+    reporter.add_argument("--template", metavar="DIR", help="templates here replace ours by name")
+    reporter.add_argument("--gap-rows", choices=DIMENSIONS, default="theme", help="gap map rows")
+    reporter.add_argument(
+        "--gap-cols", choices=DIMENSIONS, default="evidence_type", help="gap map columns"
+    )
+    reporter.add_argument("--title", default="Evidence briefing", help="the briefing's title")
+    reporter.set_defaults(run=_cmd_report)
+
+    exporter = commands.add_parser(
+        "export",
+        help="joined tags and summary for spreadsheets: .xlsx (two sheets) or .csv (two files)",
+        description="Write -o FILE (default evidence.xlsx): .xlsx gets the sheets tags and "
+        "summary; NAME.csv gets the tags and NAME.summary.csv the summary. Cells a spreadsheet "
+        "would run as formulas are prefixed with '. Prints the files written.",
+    )
+    _data_options(exporter)
+    exporter.set_defaults(run=_cmd_export)
     return parser
 
 
