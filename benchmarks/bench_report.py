@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 import evidence
-from evidence.report import format_reference
+from evidence.references import format_reference
 from evidence.vocab import EVIDENCE_TYPES, STANCES
 
 from _common import best_time, peak_memory, platform_line, print_table, write_results

@@ -11,7 +11,8 @@ import evidence
 from evidence.cli import main
 from evidence.errors import RenderError, SettingsError
 from evidence.rate import RATINGS
-from evidence.report import format_reference, md_escape
+from evidence.references import format_reference
+from evidence.report import md_escape
 
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }} & \"q\" 'a' *_[x]# | @k $x$"
 DATE = "2024-05-01"
