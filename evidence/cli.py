@@ -28,7 +28,7 @@ from .base import EvidenceBase, default_paths, example_dir, load
 from .bib import Bibliography
 from .errors import EvidenceError, Problem
 from .extract import extract
-from .io import atomic_write
+from .io import atomic_write, decode_bytes, read_bytes
 from .propose import propose_tags
 from .rate import DIMENSIONS
 from .resolve import resolve
@@ -227,7 +227,7 @@ def _cmd_check(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame,
 def _cmd_resolve(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
     citations = list(args.citations)
     if args.file:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        text = sys.stdin.read() if args.file == "-" else decode_bytes(read_bytes(args.file)).text
         citations += [line.strip() for line in text.splitlines() if line.strip()]
     if not citations:
         raise _UsageError("evidence resolve: give citations, or --file FILE (- for stdin)")

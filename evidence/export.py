@@ -78,19 +78,19 @@ def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    book = Workbook(write_only=True)
-    for name, frame in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in _rows(frame):
-            sheet.append(
-                [
-                    ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)[:_XLSX_CELL_LIMIT]
-                    if isinstance(v, str)
-                    else v
-                    for v in row
-                ]
-            )
-    with atomic_write(path, binary=True) as handle:
+    with atomic_write(path, binary=True) as handle:  # fails early if the folder is not writable
+        book = Workbook(write_only=True)
+        for name, frame in sheets.items():
+            sheet = book.create_sheet(name)
+            for row in _rows(frame):
+                sheet.append(
+                    [
+                        ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)[:_XLSX_CELL_LIMIT]
+                        if isinstance(v, str)
+                        else v
+                        for v in row
+                    ]
+                )
         book.save(handle)
 
 

@@ -108,6 +108,10 @@ def test_studies_filters_and_theme(project):
         (["summary", "--format", "xml"], "invalid choice"),
         (["nosuchcommand"], "invalid choice"),
         (["summary", "--tags", "data"], "is a directory"),
+        (["resolve", "--file", "missing.txt"], "missing.txt: file not found"),
+        (["export", "-o", "/nonexistent/x.xlsx"], "cannot write here"),
+        (["report", "-o", "/nonexistent/x.html"], "cannot write here"),
+        (["extract", "missing.md"], "missing.md: file not found"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(project, argv, needle):
