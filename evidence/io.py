@@ -277,7 +277,18 @@ def _sniff_delimiter(first_line: str) -> str:
     return max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
 
 
-def read_csv(data: bytes) -> CsvTable:
+@contextlib.contextmanager
+def _field_limit(size: int) -> Iterator[None]:
+    """Let the csv module read cells of up to ``size`` characters, for this block only."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def read_csv(data: bytes, *, file: str | None = None) -> CsvTable:
     r"""Split a CSV file's bytes into records, noting line numbers and raw text.
 
     The delimiter is detected from the header (comma, semicolon as European
@@ -289,10 +300,17 @@ def read_csv(data: bytes) -> CsvTable:
     ----------
     data : bytes
         The whole file.
+    file : str, optional
+        Its name, for errors.
 
     Returns
     -------
     CsvTable
+
+    Raises
+    ------
+    InputError
+        The csv module cannot read the file (named, with the line).
 
     Examples
     --------
@@ -302,6 +320,11 @@ def read_csv(data: bytes) -> CsvTable:
     """
     decoded = decode_bytes(data)
     lines = _LINE.findall(decoded.text)
+    with _field_limit(len(decoded.text) + 1):  # a cell may be as long as the file
+        return _split_records(decoded, lines, file)
+
+
+def _split_records(decoded: DecodedText, lines: list[str], file: str | None) -> CsvTable:
     first = next((line for line in lines if line.strip()), "")
     delimiter = _sniff_delimiter(first)
     notes = list(decoded.notes)
@@ -312,7 +335,7 @@ def read_csv(data: bytes) -> CsvTable:
     records: list[CsvRecord] = []
     lead: list[str] = []
     consumed = 0
-    for values in reader:
+    for values in _records(reader, file):
         start, consumed = consumed, reader.line_num
         raw = "".join(lines[start:consumed])
         if not any(cell.strip() for cell in values):
@@ -330,3 +353,12 @@ def read_csv(data: bytes) -> CsvTable:
         decoded.encoding,
         tuple(notes),
     )
+
+
+def _records(reader: Iterator[list[str]], file: str | None) -> Iterator[list[str]]:
+    """The reader's records; a malformed file raises :class:`InputError` naming its line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = getattr(reader, "line_num", None)
+        raise InputError(f"not a readable CSV file: {exc}", file=file, line=line) from exc

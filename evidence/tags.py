@@ -90,7 +90,7 @@ class Tags:
             ``strict=True`` and some row or the header is bad.
         """
         file = str(path)
-        table = read_csv(read_bytes(path))
+        table = read_csv(read_bytes(path), file=file)
         collector = Collector(strict=strict, file=file)
         for note in table.notes:
             collector.add("tags.encoding", note, "warning")

@@ -118,7 +118,7 @@ class Themes:
             ``strict=True`` and some row is unusable.
         """
         file = str(path)
-        table = read_csv(read_bytes(path))
+        table = read_csv(read_bytes(path), file=file)
         collector = Collector(strict=strict, file=file)
         for note in table.notes:
             collector.add("themes.encoding", note, "warning")

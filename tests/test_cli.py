@@ -6,8 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from evidence.cli import build_parser, main
+
+from conftest import DATA
 
 THEMES = "id,label,category\nrole_clarity,Role clarity,barrier\n"
 BIB = "@article{r2003, author = {Rushmer, R. and Pallis, G.}, year = 2003, title = {T}}\n"
@@ -237,3 +241,25 @@ def test_extract_from_stdin(project, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(REVIEW))
     code, out, _ = run("extract", "-", "--format", "json")
     assert code == 0 and json.loads(out)[0]["document"] == "-"
+
+
+BAD_FILES = [str(p) for p in sorted(DATA.glob("*.bib"))] + ["missing.csv", "data", "/dev/null"]
+ARGUMENTS = st.lists(
+    st.one_of(
+        st.sampled_from(["--bib", "--tags", "--themes"]).flatmap(
+            lambda flag: st.sampled_from(BAD_FILES).map(lambda path: [flag, path])
+        ),
+        st.sampled_from([["--strict"], ["--format", "json"], ["--format", "csv"]]),
+    ),
+    max_size=3,
+).map(lambda groups: [arg for group in groups for arg in group])
+
+
+@given(st.sampled_from(["summary", "studies", "check", "gaps"]), ARGUMENTS)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_bad_files_never_give_a_traceback(project, command, arguments):
+    code, _, err = run(command, *arguments)
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err
+    if code == 2:
+        assert len(err.strip().splitlines()) <= 2  # the message, and maybe the example note

@@ -174,8 +174,9 @@ def test_split_names_round_trips_plain_lists(names: list[str]) -> None:
 def test_last_name_is_never_empty(raw: str) -> None:
     name = parse_name(raw)
     assert name.last
-    assert raw.endswith(name.last)
-    assert " ".join(filter(None, (name.first, name.von, name.last))) == raw
+    # a trailing "Jr" or "Sr" is the jr part, after the last name
+    assert raw.endswith(" ".join(filter(None, (name.last, name.jr))))
+    assert " ".join(filter(None, (name.first, name.von, name.last, name.jr))) == raw
 
 
 # -- fold -------------------------------------------------------------------------------
