@@ -118,3 +118,25 @@ def test_bibliography_entries_carry_study_attributes(base):
     entries = base.bibliography.entries
     assert entries["evidence_type"].notna().all()
     assert entries["doi"].dropna().str.match(r"^10\.\d{4,}/").all()
+
+
+def test_review_tags_are_the_curated_proposals_of_extract(base, seeds):
+    """Every row `evidence extract --propose-tags` proposes is kept, with its study and quote;
+    curation refined the themes of the success-factor lists and added no stance of its own."""
+    from evidence.propose import propose_tags
+
+    review = next(seeds.glob("004_*.txt"))
+    proposals = propose_tags(extract(review, themes=base.themes))
+    curated = collections.defaultdict(dict)
+    for row in base.tags.itertuples():
+        curated[fold(row.study), squash(row.quote)][row.theme_id] = row.stance
+    refined = 0
+    for proposal in proposals.itertuples():
+        kept = curated[fold(proposal.study), squash(proposal.quote)]
+        assert kept, proposal.study
+        if proposal.theme in kept:
+            assert kept[proposal.theme] == proposal.stance, proposal.study
+        else:
+            refined += 1
+    assert len(proposals) == 60
+    assert refined < len(proposals) / 2
