@@ -344,14 +344,13 @@ def find_sentences(text: str) -> list[tuple[int, int]]:
     for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
         start = block.start()
         for boundary in re.finditer(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])", block.group(0)):
-            end = block.start() + boundary.start() + 1
-            word = re.search(r"(\S+)$", text[start : end - 1])
+            stop = block.start() + boundary.start()  # the full stop (or ? or !)
+            word = re.search(r"(\S+)$", text[max(start, stop - 40) : stop])
             previous = word.group(1).lower().lstrip('("“') if word else ""
             if previous in _ABBREVIATIONS or re.fullmatch(r"[a-z]", previous):
                 continue
-            end = block.start() + boundary.end()
-            spans.append((start, len(text[:end].rstrip())))
-            start = end
+            spans.append((start, stop + len(boundary.group(0).rstrip())))
+            start = block.start() + boundary.end()
         if text[start : block.end()].strip():
             spans.append((start, block.end()))
     return spans
