@@ -30,7 +30,9 @@ Statuses, from best to worst (:data:`STATUSES`):
 ``exact``
     names and year agree; a suffix (``2004b``) picks the entry as CSL
     author-date styles assign suffixes among entries with the same authors and
-    year: by date (month included), then title without a leading article; a
+    year, by date, then title, when every such style agrees on the order
+    (Chicago counts the month and APA does not; processors differ on a leading
+    "A", "An" or "The"; where they disagree the citation is ``ambiguous``); a
     suffix in the entry's own ``year`` wins. Names written with the same
     particles win over names that agree only without them.
 ``no_year``
@@ -222,23 +224,42 @@ class _Index:
         self._blocks: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
 
     def _assign_letters(self, members: list[int], own: list[str], fields: dict[str, list]) -> None:
-        """Give each entry of a same-authors-and-year group its possible suffix letters."""
+        """Give each entry of a same-authors-and-year group the suffix letters it may have.
+
+        CSL author-date styles order such a group by date, then title, but they
+        differ: Chicago uses the month and APA does not; CSL processors differ
+        on whether a leading "A", "An" or "The" counts. The letters an entry
+        gets under each of these orders are all kept, so a suffix that the
+        orders give to different entries matches both, and resolves as
+        ``ambiguous`` instead of a guess.
+        """
         taken = {own[e] for e in members if own[e]}
-        free = (letter for letter in _suffixes() if letter not in taken)
-
-        def order(e: int) -> tuple[int, int, str]:
-            title = fields["title"][e] if isinstance(fields["title"][e], str) else ""
-            when = _month_day(fields["month"][e], fields["date"][e], fields["day"][e])
-            return (*when, _ARTICLE.sub("", fold(title)))
-
         for e in members:
             self.group_size[e] = len(members)
-        rest = sorted((order(e), e) for e in members if not own[e])
-        for _, run in itertools.groupby(rest, key=lambda pair: pair[0]):
-            tied = [e for _, e in run]
-            letters = tuple(next(free) for _ in tied)
-            for e in tied:
-                self.letters[e] = letters
+        titles = {
+            e: fold(fields["title"][e]) if isinstance(fields["title"][e], str) else ""
+            for e in members
+        }
+        possible: dict[int, set[str]] = defaultdict(set)
+        for with_month, without_article in itertools.product((True, False), repeat=2):
+
+            def order(e: int, with_month: bool = with_month, strip: bool = without_article):
+                when = (
+                    _month_day(fields["month"][e], fields["date"][e], fields["day"][e])
+                    if with_month
+                    else (0, 0)
+                )
+                return (*when, _ARTICLE.sub("", titles[e]) if strip else titles[e])
+
+            free = (letter for letter in _suffixes() if letter not in taken)
+            rest = sorted((order(e), e) for e in members if not own[e])
+            for _, run in itertools.groupby(rest, key=lambda pair: pair[0]):
+                tied = [e for _, e in run]
+                letters = [next(free) for _ in tied]
+                for e in tied:
+                    possible[e].update(letters)
+        for e, letters in possible.items():
+            self.letters[e] = tuple(sorted(letters, key=lambda letter: (len(letter), letter)))
 
     def entries_of(
         self, core: str, year: int | None, span: int | None, *, undated: bool = False
@@ -490,8 +511,9 @@ class _Matcher:
             why = f"no year given, and {c.authors} {_verb(c)} {len(tier)} entries: {years}"
         elif c.year_suffix:
             why = (
-                f"{c.authors} {c.date} could be any of {listed}: they have the same authors, "
-                "year, date and title, so their author-date order is unknown"
+                f"{c.authors} {c.date} could be any of {listed}: author-date styles order "
+                "these works differently (by month or not, with or without a leading article), "
+                "or they share date and title"
             )
         else:
             why = (
