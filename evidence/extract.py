@@ -51,8 +51,12 @@ _NO_DATE = r"n\.\s?d\.|in press|forthcoming"
 _YEARISH = rf"(?:{_YEAR}|{_NO_DATE})"
 _LOCATOR = r"(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?"
 _BARE_YEAR = re.compile(rf"^\s*({_YEARISH})\s*$")
-_ENDS_WITH_YEAR = re.compile(rf"^(?P<authors>.*?)[\s,]*(?P<year>{_YEARISH})\s*$", re.S)
-_LOCATOR_CHUNK = re.compile(rf"^\s*(?:{_LOCATOR}|(?:p|pp|page|chapter|ch)\.?\s*\d+.*)\s*$")
+_ENDS_WITH_YEAR = re.compile(
+    rf"^(?P<authors>.*?)[\s,]*(?<![^\s,(])(?P<year>{_YEARISH})\s*$", re.S
+)  # the year stands apart: "NCU01900" is no citation
+_LOCATOR_CHUNK = re.compile(
+    rf"^\s*(?:{_LOCATOR}|(?:p|pp|page|chapter|chap|ch|sec|para)\.?\s*\d+.*)\s*$"
+)
 _PARENS = re.compile(r"\(([^()]{1,400})\)")
 _NARRATIVE_YEAR = re.compile(rf"\(\s*({_YEARISH})(?:\s*[,:]\s*({_LOCATOR}))?\s*\)")
 _LEAD_IN = re.compile(r"^(?:see also|see|e\.g\.,?|eg,?|cf\.?|for example,?|i\.e\.,?)\s+", re.I)
@@ -63,7 +67,7 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 #: corporate names ("Scottish Centre for Social Research").
 _PARTICLES = frozenset(DEFAULT_PARTICLES)
 _CONNECTORS = frozenset(("&", "and", "et", "al", "al.", "al's", "al.'s", "al’s"))
-_SMALL_WORDS = frozenset(["of", "for", "the", "on", "in", "and"])
+_SMALL_WORDS = frozenset(["of", "for", "the", "on", "in", "and", "at"])
 _ORDINALS = frozenset(["st", "nd", "rd", "th"])
 #: Capitalised words that start sentences but never name an author.
 _NOT_NAMES = frozenset(
@@ -173,7 +177,8 @@ class Occurrence:
 
 
 def _word_ok(word: str, *, first: bool) -> bool:
-    """Whether one word may stand in an author text."""
+    """Whether one word may stand in an author text (Markdown emphasis ignored)."""
+    word = word.strip("*_")
     bare = _POSSESSIVE.sub("", word.strip(".,"))
     low = word.lower()
     if low in _CONNECTORS or low.rstrip(".") in _PARTICLES:
@@ -189,12 +194,18 @@ def _word_ok(word: str, *, first: bool) -> bool:
     return bare[0].isupper()
 
 
-def _is_author_text(text: str) -> bool:
-    """Whether ``text`` reads as the author part of a citation."""
-    words = text.replace(",", " ").split()
+def _is_author_text(text: str, *, parenthetical: bool = False) -> bool:
+    """Whether ``text`` reads as the author part of a citation.
+
+    In parentheses a leading "The" may open a corporate author (``The Lancet
+    2010``); in the narrative it starts a sentence.
+    """
+    words = [w for w in text.replace(",", " ").replace("*", " ").split() if w.strip("_")]
     if not words or len(words) > 16:
         return False
-    if words[0] in _NOT_NAMES:
+    if parenthetical and words[0] == "The":
+        words = words[1:]
+    if not words or words[0] in _NOT_NAMES:
         return False
     if not all(_word_ok(w, first=(i == 0)) for i, w in enumerate(words)):
         return False
@@ -209,7 +220,8 @@ def _closed(authors: str) -> bool:
 
 
 def _normalise(authors: str, year: str = "", locator: str = "") -> str:
-    """``authors year, locator`` with possessives and doubled spaces removed."""
+    """``authors year, locator`` with possessives, emphasis and doubled spaces removed."""
+    authors = authors.replace("*", "")
     words = [
         _POSSESSIVE.sub("", w) if i == len(authors.split()) - 1 else w
         for i, w in enumerate(authors.split())
@@ -230,7 +242,9 @@ def _chunks(content: str, offset: int) -> Iterator[tuple[str, int, int]]:
             yield stripped, start, start + len(stripped)
 
 
-def _citation_list(text: str, part: str, offset: int) -> list[Occurrence]:
+def _citation_list(
+    text: str, part: str, offset: int, last_authors: str = ""
+) -> tuple[list[Occurrence], str]:
     """The citations of one ``;``-separated part of a parenthetical.
 
     Chunks between commas are read left to right. A chunk ending in a year
@@ -244,7 +258,6 @@ def _citation_list(text: str, part: str, offset: int) -> list[Occurrence]:
     found: list[Occurrence] = []
     pending: tuple[str, int, int] | None = None  # author text without a year: text, start, end
     held: Occurrence | None = None  # a closed year-less citation waiting for a dated one
-    last_authors = ""
     for chunk, start, end in _chunks(part, offset):
         lead = _LEAD_IN.match(chunk)
         if lead:
@@ -270,7 +283,7 @@ def _citation_list(text: str, part: str, offset: int) -> list[Occurrence]:
         elif pending:
             held = Occurrence(text[pending[1] : pending[2]], pending[1], pending[2], pending[0])
         pending = None
-        if not _is_author_text(authors):
+        if not _is_author_text(authors, parenthetical=True):
             held, last_authors = None, ""
             continue
         if not dated:
@@ -283,15 +296,19 @@ def _citation_list(text: str, part: str, offset: int) -> list[Occurrence]:
             Occurrence(text[start:end], start, end, _normalise(authors, dated.group("year")))
         )
         last_authors = _normalise(authors)
-    return found
+    return found, last_authors
 
 
 def _parenthetical(text: str) -> Iterator[Occurrence]:
     """Citations inside parentheses anywhere in ``text``."""
     for match in _PARENS.finditer(text):
         offset = match.start(1)
+        last_authors = ""  # "(Laitin 2013a; 2013b, chap. 3)": a year repeats the authors
         for part in re.finditer(r"[^;]+", match.group(1)):
-            yield from _citation_list(text, part.group(0), offset + part.start())
+            found, last_authors = _citation_list(
+                text, part.group(0), offset + part.start(), last_authors
+            )
+            yield from found
 
 
 _TOKEN = re.compile(r"\S+")
