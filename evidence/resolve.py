@@ -167,8 +167,11 @@ def _month_day(month: Any, date: Any, day: Any) -> tuple[int, int]:
 class _Index:
     """What the resolver needs of one bibliography, built once."""
 
-    def __init__(self, entries: pd.DataFrame, particles: frozenset[str]) -> None:
+    def __init__(
+        self, entries: pd.DataFrame, particles: frozenset[str], suffix_order: str = "any"
+    ) -> None:
         self.particles = particles
+        self.suffix_order = suffix_order
         self.keys: list[str] = entries["key"].tolist()
         self.authors: list[tuple[str, ...]] = entries["authors"].tolist()
         self.labels: list[str] = entries["label"].fillna("").tolist()
@@ -227,11 +230,12 @@ class _Index:
         """Give each entry of a same-authors-and-year group the suffix letters it may have.
 
         CSL author-date styles order such a group by date, then title, but they
-        differ: Chicago uses the month and APA does not; CSL processors differ
-        on whether a leading "A", "An" or "The" counts. The letters an entry
-        gets under each of these orders are all kept, so a suffix that the
-        orders give to different entries matches both, and resolves as
-        ``ambiguous`` instead of a guess.
+        differ: Chicago uses the month and APA does not
+        (:attr:`ResolverSettings.suffix_order` says which, when it is known);
+        CSL processors differ on whether a leading "A", "An" or "The" counts.
+        The letters an entry gets under each of these orders are all kept, so
+        a suffix that the orders give to different entries matches both, and
+        resolves as ``ambiguous`` instead of a guess.
         """
         taken = {own[e] for e in members if own[e]}
         for e in members:
@@ -241,7 +245,10 @@ class _Index:
             for e in members
         }
         possible: dict[int, set[str]] = defaultdict(set)
-        for with_month, without_article in itertools.product((True, False), repeat=2):
+        months = {"any": (True, False), "date-title": (True,), "year-title": (False,)}
+        for with_month, without_article in itertools.product(
+            months[self.suffix_order], (True, False)
+        ):
 
             def order(e: int, with_month: bool = with_month, strip: bool = without_article):
                 when = (
@@ -319,18 +326,20 @@ class _Index:
         }
 
 
-_INDEXES: weakref.WeakKeyDictionary[Bibliography, dict[frozenset[str], _Index]] = (
+_INDEXES: weakref.WeakKeyDictionary[Bibliography, dict[tuple[frozenset[str], str], _Index]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _index(bibliography: Bibliography, particles: Sequence[str]) -> _Index:
-    """Return the bibliography's index for these particles, built on first use."""
-    words = frozenset(word for particle in particles for word in particle.split())
+def _index(bibliography: Bibliography, settings: ResolverSettings) -> _Index:
+    """Return the bibliography's index for these particles and suffix order, built once."""
+    words = frozenset(word for particle in settings.particles for word in particle.split())
     per_bib = _INDEXES.setdefault(bibliography, {})
-    if words not in per_bib:
-        per_bib[words] = _Index(bibliography.entries, words)
-    return per_bib[words]
+    if (words, settings.suffix_order) not in per_bib:
+        per_bib[words, settings.suffix_order] = _Index(
+            bibliography.entries, words, settings.suffix_order
+        )
+    return per_bib[words, settings.suffix_order]
 
 
 @dataclass(frozen=True)
@@ -782,7 +791,7 @@ def resolve(
             parsed.append(parse_citation(item if isinstance(item, str) else ""))
         except CitationError as error:
             parsed.append(error)
-    matcher = _Matcher(_index(bibliography, settings.particles), settings)
+    matcher = _Matcher(_index(bibliography, settings), settings)
     results = _run(matcher, dict.fromkeys(c for c in parsed if isinstance(c, Citation)), progress)
     rows = []
     for item, citation, pin in zip(items, parsed, pins, strict=True):

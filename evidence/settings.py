@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .errors import SettingsError
 
 __all__ = ["ResolverSettings"]
+
+#: The values of :attr:`ResolverSettings.suffix_order`.
+SUFFIX_ORDERS = ("any", "date-title", "year-title")
 
 #: Name particles that may precede a surname (folded, lowercase). A multi-word
 #: particle such as ``van der`` is matched word by word.
@@ -94,6 +97,16 @@ class ResolverSettings:
     max_candidates : int
         How many runners-up (1-50) a resolution lists, best first. The default
         5 is enough to choose from by eye.
+    suffix_order : {"any", "date-title", "year-title"}
+        How the review's style ordered works of the same authors and year
+        when it gave them suffixes (``2004a``, ``2004b``). ``"date-title"``:
+        by full date, month included, then title (Chicago author-date);
+        ``"year-title"``: by title within the year (APA, Harvard, as pandoc's
+        citeproc renders them). CSL processors also differ on a leading "A",
+        "An" or "The", so both readings of the title are always tried. The
+        default ``"any"`` tries both orders: a suffix names an entry only where
+        they agree, and is ``ambiguous`` otherwise. Say the style when you
+        know it.
     particles : tuple of str
         Name particles ignored when surnames are compared, lowercase (``van``,
         ``de la``): ``van Eyk`` matches ``Eyk``. A multi-word particle is
@@ -120,6 +133,7 @@ class ResolverSettings:
     ambiguity_margin: float = 10
     year_tolerance: int = 2
     max_candidates: int = 5
+    suffix_order: Literal["any", "date-title", "year-title"] = "any"
     particles: tuple[str, ...] = DEFAULT_PARTICLES
 
     def __post_init__(self) -> None:
@@ -128,6 +142,13 @@ class ResolverSettings:
         _check_range("ambiguity_margin", self.ambiguity_margin, 0, 50, integer=False)
         _check_range("year_tolerance", self.year_tolerance, 0, 10, integer=True)
         _check_range("max_candidates", self.max_candidates, 1, 50, integer=True)
+        if self.suffix_order not in SUFFIX_ORDERS:
+            raise SettingsError(
+                f"ResolverSettings.suffix_order = {self.suffix_order!r} is not one of "
+                f"{', '.join(SUFFIX_ORDERS)}",
+                value=self.suffix_order,
+                expected=" | ".join(SUFFIX_ORDERS),
+            )
         particles = self.particles
         if isinstance(particles, str) or not isinstance(particles, (tuple, list)):
             raise SettingsError(

@@ -433,3 +433,24 @@ def test_one_letter_misspelt_first_surname_is_fuzzy_or_not_exact(entry, data):
     elif row.status != "fuzzy":  # too close to call, or the typo reads as another name
         assert row.status in ("ambiguous", "unresolved")
         assert key in [k for k, _ in row.candidates]
+
+
+@pytest.mark.parametrize(
+    ("order", "first", "status"),
+    [
+        ("any", None, "ambiguous"),
+        ("date-title", "sloper2004mar", "exact"),
+        ("year-title", "sloper2004jun", "exact"),
+    ],
+)
+def test_a_known_style_orders_the_suffixes(small, order, first, status):
+    found = resolve(["Sloper 2004a"], small, settings=ResolverSettings(suffix_order=order))
+    assert (found["key"][0] if isinstance(found["key"][0], str) else None, found["status"][0]) == (
+        first,
+        status,
+    )
+
+
+def test_suffix_order_is_checked():
+    with pytest.raises(SettingsError, match="suffix_order"):
+        ResolverSettings(suffix_order="apa")
