@@ -79,8 +79,8 @@ _FUNCTION_WORDS = frozenset(
         "e",
     ]
 )
-#: Words that make a name of two or more words corporate.
-_CORPORATE_WORDS = frozenset(
+#: Words that make a name of two or more words corporate (``Office``, ``Network``, ...).
+CORPORATE_WORDS = frozenset(
     """office network council department dept inspectorate executive commission committee group
     review institute institution ministry agency association organisation organization trust
     society centre center government foundation board authority bureau service services unit
@@ -202,7 +202,7 @@ def _is_corporate(text: str, segments: list[str]) -> bool:
         return True
     if len(words) == 1:
         return _is_acronym(words[0])
-    keyword = any(word.strip(".,").casefold() in _CORPORATE_WORDS for word in words)
+    keyword = any(word.strip(".,").casefold() in CORPORATE_WORDS for word in words)
     if len(segments) == 1:
         if any(word in _FUNCTION_WORDS - _PARTICLE_WORDS for word in words):
             return True  # "Bench of Magistrates"
@@ -214,7 +214,7 @@ def _is_corporate(text: str, segments: list[str]) -> bool:
         return keyword or len(capitalised) >= 3
     lower = {word for word in words if not _is_capitalised(word)}
     return bool(lower & (_FUNCTION_WORDS - _PARTICLE_WORDS - {"and"})) or any(
-        len(segment.split()) >= 2 and any(w.casefold() in _CORPORATE_WORDS for w in segment.split())
+        len(segment.split()) >= 2 and any(w.casefold() in CORPORATE_WORDS for w in segment.split())
         for segment in segments
     )
 

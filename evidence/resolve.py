@@ -76,7 +76,7 @@ from tqdm.auto import tqdm
 
 from . import schema
 from .bib import Bibliography
-from .citation import Citation, parse_citation
+from .citation import CORPORATE_WORDS, Citation, parse_citation
 from .errors import CitationError
 from .names import fold, parse_name
 from .settings import ResolverSettings
@@ -134,6 +134,16 @@ def _folded(name: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def _person_like(name: str) -> bool:
+    """Whether a name read as an organisation's could be a person's given names and surname."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 4
+        and all(word[:1].isupper() and word.replace("-", "").isalpha() for word in words)
+        and not any(word.casefold() in CORPORATE_WORDS for word in words)
+    )
+
+
 def _core(name: str, particles: frozenset[str]) -> str:
     """Folded name without a leading ``the``, particles or trailing initials, spaces removed."""
     words = _folded(name)
@@ -383,7 +393,13 @@ class _Matcher:
         variants = []
         for name in citation.surnames:
             full = _core(name, particles)
-            given = "" if citation.corporate else _core(parse_name(name).surname, particles)
+            # a person's given names before the surname ("Donald Ervin Knuth", as CSL prints
+            # them to tell authors apart) may have been read as an organisation's name
+            given = (
+                _core(parse_name(name).surname, particles)
+                if not citation.corporate or _person_like(name)
+                else ""
+            )
             variants.append((full, given) if given and given != full else (full,))
         single = citation.corporate and len(citation.surnames[0].split()) == 1
         return _Query(citation, tuple(variants), fold(citation.surnames[0]) if single else "")

@@ -139,6 +139,7 @@ SMALL = """
 @article{smith2003apple, author = {Smith, John}, title = {An Apple}, year = 2003}
 @article{sloper2004mar, author = {Sloper, P.}, title = {Zeta}, year = 2004, month = mar}
 @article{sloper2004jun, author = {Sloper, P.}, title = {Alpha}, year = 2004, month = jun}
+@book{knuth1992, author = {Knuth, Donald Ervin}, title = {Literate Programming}, year = 1992}
 @article{kay2005jan, author = {Kay, A.}, title = {Apples}, year = 2005, month = jan}
 @article{kay2005jun, author = {Kay, A.}, title = {Bees}, year = 2005, month = jun}
 @article{wu2005orange, author = {Wu, X.}, title = {An Orange}, year = 2005}
@@ -188,6 +189,7 @@ def small() -> Bibliography:
         # initials and given names
         ("W. J. Freeman 2006", "freeman2006w", "exact"),
         ("Walter Freeman 2006", "freeman2006w", "fuzzy"),  # a given name, or a double surname?
+        ("Donald Ervin Knuth 1992", "knuth1992", "fuzzy"),  # CSL's given names, not a body
         # corporate authors, in full and as initials
         ("National Audit Office 2001", "nao2001", "exact"),
         ("the National Audit Office's (2001)", "nao2001", "exact"),
