@@ -30,9 +30,8 @@ from .errors import (
 )
 from .extract import extract
 from .propose import propose_tags
-from .rate import Rubric
 from .resolve import resolve
-from .settings import ResolverSettings
+from .settings import ResolverSettings, Rubric
 from .tags import Tags
 from .themes import Theme, Themes
 

@@ -18,9 +18,8 @@ from . import report as reporting
 from .bib import Bibliography
 from .duplicates import likely_duplicates
 from .errors import Collector, Problem, UnknownThemeError
-from .rate import Rubric
 from .resolve import resolve
-from .settings import ResolverSettings
+from .settings import ResolverSettings, Rubric
 from .tags import Tags
 from .themes import Theme, Themes
 from .vocab import STANCES

@@ -1,6 +1,8 @@
 """Every tunable number, in frozen, keyword-only, validated dataclasses.
 
-Pass one settings object to the function that uses it, change it with
+:class:`ResolverSettings` holds the citation resolver's thresholds and
+:class:`Rubric` the rules that rate the strength of evidence. Pass one
+settings object to the function that uses it, change it with
 :func:`dataclasses.replace`, and print :meth:`ResolverSettings.as_dict` in a
 report so that the result can be reproduced. Nothing here reads globals or the
 environment.
@@ -9,12 +11,15 @@ environment.
 from __future__ import annotations
 
 import dataclasses
+import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import SettingsError
+from .vocab import EVIDENCE_TYPES, QUALITY_LEVELS
 
-__all__ = ["ResolverSettings"]
+__all__ = ["ResolverSettings", "Rubric"]
 
 #: The values of :attr:`ResolverSettings.suffix_order`.
 SUFFIX_ORDERS = ("any", "date-title", "year-title")
@@ -186,3 +191,202 @@ class ResolverSettings:
         10
         """
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Rubric:
+    """The rules that turn tagged studies into a rating per theme.
+
+    The levels adapt best-evidence synthesis [1]_ to qualitative and mixed
+    evidence, with study quality judged as in the EPPI-Centre's weight of
+    evidence [2]_: the evidence type stands for the appropriateness of the
+    design (WoE B), an appraised ``quality`` field for methodological quality
+    (WoE A), and the review context for topic relevance (WoE C, used by
+    :func:`assess_confidence`). Each study falls in one tier:
+
+    - *high quality*: its type is in ``high_quality_types`` and it has no
+      ``quality``, or it has a ``quality`` in ``high_quality_levels`` and is
+      neither weak nor of unknown type;
+    - *weak*: its type is in ``weak_types`` (whatever its quality: opinion is
+      not research however well argued);
+    - *unknown*: no or an unrecognised evidence type (never high quality);
+    - *low quality*: every other study (``review``, or a ``quality`` outside
+      ``high_quality_levels``, including an unrecognised one).
+
+    A theme's rating is the first that applies:
+
+    1. ``none``: no studies.
+    2. ``inconclusive``: a study of a type in ``inconclusive_verdict_types``
+       (a review) is tagged ``inconclusive``: the review's verdict on the
+       literature stands, whatever else agrees.
+    3. ``inconclusive``: fewer than ``consistency`` of the studies are on the
+       majority side, ``supports`` or ``contradicts`` (van Tulder's
+       *conflicting evidence*: below 75% consistent). ``mixed`` and
+       ``inconclusive`` positions count against consistency.
+    4. ``strong``: at least ``strong_min_high`` high-quality studies on the
+       majority side (consistent findings in multiple high-quality studies).
+    5. ``moderate``: at least ``moderate_min_high`` high-quality studies, or at
+       least ``moderate_min_low`` high- or low-quality studies, on the majority
+       side (multiple low-quality studies and/or one high-quality study).
+    6. ``limited``: otherwise (one low-quality study, or weak and unknown
+       sources only: these never make evidence moderate or strong on their
+       own).
+
+    The rating grades evidence for the majority finding, which ``reason``
+    names: ``strong`` with ``contradicts`` is strong evidence against the
+    theme's claim.
+
+    Parameters
+    ----------
+    high_quality_types : tuple of str
+        Evidence types that count as high quality unless appraised otherwise.
+    weak_types : tuple of str
+        Evidence types that never count towards ``moderate`` or ``strong``:
+        guidance, policy and commentary are expert opinion, not research.
+    high_quality_levels : tuple of str
+        Values of the ``quality`` field that make a study high quality.
+    inconclusive_verdict_types : tuple of str
+        Evidence types whose ``inconclusive`` stance makes a theme inconclusive.
+    consistency : float
+        Share of studies on the majority side for findings to be consistent,
+        in (0.5, 1]; van Tulder et al. use 0.75.
+    strong_min_high, moderate_min_high, moderate_min_low : int
+        Agreeing studies needed for ``strong`` and ``moderate``.
+    concern_shares : tuple of float
+        CERQual: the shares of high-quality (limitations) or matching
+        (relevance) studies at or above which a component has no or very
+        minor, minor and moderate concerns; below the last, serious concerns.
+    adequacy_studies : tuple of int
+        CERQual adequacy: the numbers of studies at or above which there are
+        no or very minor, minor and moderate concerns; below, serious.
+    adequacy_quote_share : float
+        CERQual adequacy: when fewer than this share of studies have a quote,
+        the data are thin and adequacy has one more level of concern.
+    context_countries, context_sectors : tuple of str
+        CERQual relevance: the review's context. Empty means relevance cannot
+        be judged from the data.
+
+    Raises
+    ------
+    SettingsError
+        A field is out of range; the message names the field, its value and
+        what is allowed.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> strict = dataclasses.replace(Rubric(), consistency=0.9)
+    >>> strict.consistency
+    0.9
+    >>> Rubric(consistency=0.4)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    evidence.errors.SettingsError: Rubric.consistency = 0.4 is out of range; allowed: a number in...
+
+    References
+    ----------
+    .. [1] van Tulder M, Furlan A, Bombardier C, Bouter L and the Editorial Board of
+       the Cochrane Collaboration Back Review Group (2003). Updated method
+       guidelines for systematic reviews in the Cochrane Collaboration Back Review
+       Group. *Spine* 28(12):1290-1299. doi:10.1097/01.BRS.0000065484.95996.AF
+    .. [2] Gough D (2007). Weight of evidence: a framework for the appraisal of the
+       quality and relevance of evidence. *Research Papers in Education*
+       22(2):213-228. doi:10.1080/02671520701296189
+    .. [3] Lewin S, Booth A, Glenton C, et al. (2018). Applying GRADE-CERQual to
+       qualitative evidence synthesis findings: introduction to the series.
+       *Implementation Science* 13(Suppl 1):2. doi:10.1186/s13012-017-0688-3
+    .. [4] Cohen J (1960). A coefficient of agreement for nominal scales.
+       *Educational and Psychological Measurement* 20(1):37-46.
+    """
+
+    high_quality_types: tuple[str, ...] = (
+        "systematic_review",
+        "empirical_qualitative",
+        "empirical_quantitative",
+        "mixed_methods",
+        "evaluation",
+    )
+    weak_types: tuple[str, ...] = ("guidance", "policy", "commentary")
+    high_quality_levels: tuple[str, ...] = ("high",)
+    inconclusive_verdict_types: tuple[str, ...] = ("systematic_review", "review")
+    consistency: float = 0.75
+    strong_min_high: int = 2
+    moderate_min_high: int = 1
+    moderate_min_low: int = 2
+    concern_shares: tuple[float, float, float] = (0.75, 0.5, 0.25)
+    adequacy_studies: tuple[int, int, int] = (5, 3, 2)
+    adequacy_quote_share: float = 0.5
+    context_countries: tuple[str, ...] = ()
+    context_sectors: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if str(field.type).startswith("tuple"):
+                if isinstance(value, str) or not isinstance(value, Sequence):
+                    self._fail(field.name, "a tuple")
+                object.__setattr__(self, field.name, tuple(value))
+        kinds, high = set(EVIDENCE_TYPES), set(self.high_quality_types)
+        types = f"evidence types from {', '.join(EVIDENCE_TYPES)}"
+        shares, counts = [self._number(v) for v in self.concern_shares], self.adequacy_studies
+        checks = {  # field: (in range, what is allowed)
+            "high_quality_types": (high <= kinds, types),
+            "weak_types": (set(self.weak_types) <= kinds - high, f"{types}; none high quality"),
+            "inconclusive_verdict_types": (set(self.inconclusive_verdict_types) <= kinds, types),
+            "high_quality_levels": (
+                set(self.high_quality_levels) <= set(QUALITY_LEVELS),
+                f"levels from {', '.join(QUALITY_LEVELS)}",
+            ),
+            "consistency": (0.5 < self._number(self.consistency) <= 1, "a number in (0.5, 1]"),
+            "strong_min_high": (self._count(self.strong_min_high) >= 1, "a whole number >= 1"),
+            "moderate_min_high": (
+                1 <= self._count(self.moderate_min_high) <= self._count(self.strong_min_high),
+                "a whole number from 1 to strong_min_high",
+            ),
+            "moderate_min_low": (self._count(self.moderate_min_low) >= 1, "a whole number >= 1"),
+            "concern_shares": (
+                len(shares) == 3 and 1 >= shares[0] > shares[1] > shares[2] > 0,
+                "three decreasing numbers in (0, 1]",
+            ),
+            "adequacy_studies": (
+                len(counts) == 3
+                and list(map(self._count, counts)) == list(counts)
+                and counts[0] > counts[1] > counts[2] >= 1,
+                "three decreasing whole numbers >= 1",
+            ),
+            "adequacy_quote_share": (
+                0 <= self._number(self.adequacy_quote_share) <= 1,
+                "a share in [0, 1]",
+            ),
+        }
+        for name in ("context_countries", "context_sectors"):
+            values = getattr(self, name)
+            checks[name] = (all(isinstance(v, str) and v.strip() for v in values), "names")
+        for name, (ok, allowed) in checks.items():
+            if not ok:
+                self._fail(name, allowed)
+
+    @staticmethod
+    def _number(value: object) -> float:
+        """``value`` as a float for range checks; NaN (never in range) if it is no number."""
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        return float(value) if ok else float("nan")  # type: ignore[arg-type]
+
+    @staticmethod
+    def _count(value: object) -> int:
+        """``value`` if it is a whole number, else -1 (never in range)."""
+        return value if isinstance(value, int) and not isinstance(value, bool) else -1
+
+    def _fail(self, name: str, allowed: str) -> None:
+        value = getattr(self, name)
+        raise SettingsError(
+            f"Rubric.{name} = {value!r} is out of range; allowed: {allowed}",
+            key=name,
+            value=value,
+            expected=allowed,
+        )
+
+
+#: Ratings from weakest to strongest. In this order, adding a supporting study to a
+#: theme whose studies consistently support it never lowers its rating, and adding a
+#: contradicting, mixed or inconclusive one never raises it.
