@@ -59,7 +59,11 @@ _LOCATOR_CHUNK = re.compile(
 )
 _PARENS = re.compile(r"\(([^()]{1,400})\)")
 _NARRATIVE_YEAR = re.compile(rf"\(\s*({_YEARISH})(?:\s*[,:]\s*({_LOCATOR}))?\s*\)")
-_LEAD_IN = re.compile(r"^(?:see also|see|e\.g\.,?|eg,?|cf\.?|for example,?|i\.e\.,?)\s+", re.I)
+_LEAD_IN = re.compile(
+    r"^(?:[\[{]\s*)?(?:(?:for (?:a )?reviews?,? )?see(?: also)?,?(?: e\.g\.,?)?|reviewed in|as in"
+    r"|e\.g\.,?|eg,?|cf\.?|for example,?|i\.e\.,?)\s+|^[\[{]\s*",
+    re.I,
+)  # and an opening bracket, as in eLife's "([Calton et al., 2003; ...])"
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 
 #: Lower-case words that may stand inside an author text: particles of
@@ -262,6 +266,9 @@ def _citation_list(
         lead = _LEAD_IN.match(chunk)
         if lead:
             chunk, start = chunk[lead.end() :], start + lead.end()
+        closing = len(chunk) - len(chunk.rstrip("]} "))
+        if closing and chunk.rstrip("]} "):
+            chunk, end = chunk[:-closing], end - closing
         if _BARE_YEAR.match(chunk):
             if pending:
                 authors, begin, _ = pending

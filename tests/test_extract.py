@@ -140,6 +140,12 @@ def test_commentaries_have_no_false_citations(seeds):
         ("(Laitin 2013a; 2013b, chap. 3)", ["Laitin 2013a", "Laitin 2013b, chap. 3"]),
         ("(The Lancet 2010; Stanley 2005)", ["The Lancet 2010", "Stanley 2005"]),
         (
+            "([Calton et al., 2003; Navratilova et al., 2012])",
+            ["Calton et al. 2003", "Navratilova et al. 2012"],
+        ),
+        ("(for review see Schimanski and Alperin, 2018)", ["Schimanski and Alperin 2018"]),
+        ("(as in Korjoukov et al., 2012)", ["Korjoukov et al. 2012"]),
+        (
             "(University of Illinois at Urbana Champaign Library, 2018)",
             ["University of Illinois at Urbana Champaign Library 2018"],
         ),
