@@ -132,7 +132,7 @@ _NOT_NAMES = frozenset(
         "Despite",
     ]
 )
-_HEADING_MAX_WORDS = 12
+_HEADING_MAX_WORDS = 20  # eLife titles run to 16 words
 _ABBREVIATIONS = frozenset(
     [
         "al",
@@ -416,7 +416,7 @@ def find_sections(text: str) -> list[tuple[int, str]]:
     r"""Headings of ``text`` as ``(offset, heading as written)``, in order.
 
     A heading is a Markdown ``#`` line, a line underlined with ``===`` or
-    ``---``, or a short title-like line (at most twelve words, no closing
+    ``---``, or a short title-like line (at most twenty words, no closing
     period or comma) that stands alone between blank lines, as plain texts
     and PDF conversions write them.
 
