@@ -10,21 +10,14 @@ A *study* is a bibliography key, or for a citation that matched no entry, the
 citation text itself (so nothing the sources cite is dropped; such a study has
 no known evidence type). A study tagged several times for a theme counts once.
 Its *position* on the theme is its stance, or ``mixed`` when its tags give
-different stances.
+different stances. The rules of the rating are :class:`evidence.settings.Rubric`'s.
 
 References
 ----------
-.. [1] van Tulder M, Furlan A, Bombardier C, Bouter L and the Editorial Board of
-   the Cochrane Collaboration Back Review Group (2003). Updated method
-   guidelines for systematic reviews in the Cochrane Collaboration Back Review
-   Group. *Spine* 28(12):1290-1299. doi:10.1097/01.BRS.0000065484.95996.AF
-.. [2] Gough D (2007). Weight of evidence: a framework for the appraisal of the
-   quality and relevance of evidence. *Research Papers in Education*
-   22(2):213-228. doi:10.1080/02671520701296189
-.. [3] Lewin S, Booth A, Glenton C, et al. (2018). Applying GRADE-CERQual to
+.. [1] Lewin S, Booth A, Glenton C, et al. (2018). Applying GRADE-CERQual to
    qualitative evidence synthesis findings: introduction to the series.
    *Implementation Science* 13(Suppl 1):2. doi:10.1186/s13012-017-0688-3
-.. [4] Cohen J (1960). A coefficient of agreement for nominal scales.
+.. [2] Cohen J (1960). A coefficient of agreement for nominal scales.
    *Educational and Psychological Measurement* 20(1):37-46.
 """
 
@@ -503,7 +496,7 @@ def assess_confidence(
 ) -> pd.DataFrame:
     """Assess confidence in each theme's finding, in the manner of GRADE-CERQual.
 
-    GRADE-CERQual [3]_ starts from high confidence that a review finding
+    GRADE-CERQual [1]_ starts from high confidence that a review finding
     represents the phenomenon and lowers it for concerns in four components.
     Here each component is judged from what the data hold, and what they
     cannot show is said rather than guessed:
@@ -631,7 +624,7 @@ def compare_coders(joined: pd.DataFrame, themes: Themes) -> pd.DataFrame:
         one ``(overall)`` row per pair: ``coder_a``, ``coder_b``, ``theme``,
         ``units``, ``coded_by_both``, ``agreement`` (share of units where
         both gave the same value, ``not coded`` included), ``kappa``
-        (Cohen's kappa [4]_ over the same units and five categories; NaN
+        (Cohen's kappa [2]_ over the same units and five categories; NaN
         where chance agreement is 1, e.g. both always gave one value) and
         ``stance_agreement`` (agreement over the units both coded). Shares
         and kappa are rounded to 3 decimals.

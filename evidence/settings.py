@@ -292,11 +292,6 @@ class Rubric:
     .. [2] Gough D (2007). Weight of evidence: a framework for the appraisal of the
        quality and relevance of evidence. *Research Papers in Education*
        22(2):213-228. doi:10.1080/02671520701296189
-    .. [3] Lewin S, Booth A, Glenton C, et al. (2018). Applying GRADE-CERQual to
-       qualitative evidence synthesis findings: introduction to the series.
-       *Implementation Science* 13(Suppl 1):2. doi:10.1186/s13012-017-0688-3
-    .. [4] Cohen J (1960). A coefficient of agreement for nominal scales.
-       *Educational and Psychological Measurement* 20(1):37-46.
     """
 
     high_quality_types: tuple[str, ...] = (
