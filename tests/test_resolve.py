@@ -456,3 +456,105 @@ def test_a_known_style_orders_the_suffixes(small, order, first, status):
 def test_suffix_order_is_checked():
     with pytest.raises(SettingsError, match="suffix_order"):
         ResolverSettings(suffix_order="apa")
+
+
+@pytest.mark.parametrize(
+    ("articles", "first", "status"),
+    [
+        ("either", None, "ambiguous"),
+        ("skipped", "lemon", "exact"),  # "Lemon" before "Orange"
+        ("sorted", "orange", "exact"),  # "An Orange" before "Lemon", as pandoc sorts
+    ],
+)
+def test_a_leading_article_counts_as_the_user_says(articles, first, status):
+    bib = Bibliography.from_string(
+        "@book{orange, author = {Pith, Ada}, title = {An Orange}, year = 2001}\n"
+        "@book{lemon, author = {Pith, Ada}, title = {Lemon}, year = 2001}\n"
+    )
+    found = resolve(["Pith 2001a"], bib, settings=ResolverSettings(leading_articles=articles))
+    key = found["key"][0]
+    assert (key if isinstance(key, str) else None, found["status"][0]) == (first, status)
+
+
+def test_leading_articles_is_checked():
+    with pytest.raises(SettingsError, match="leading_articles = 'ignore' is not one of"):
+        ResolverSettings(leading_articles="ignore")
+
+
+TANG = """
+@article{tang4, author = {Tang, A. and Li, B. and Wu, C. and Xu, D.}, title = {Ties}, year = 2016}
+@article{tang3, author = {Tang, A. and Li, B. and Wu, C.}, title = {Links}, year = 2016}
+"""
+
+
+@pytest.mark.parametrize(
+    ("et_al_min", "key", "status"), [(3, None, "ambiguous"), (4, "tang4", "exact")]
+)
+def test_et_al_means_as_many_authors_as_the_style_says(et_al_min, key, status):
+    # Chicago author-date and Harvard print three authors in full: "et al." is four or more
+    found = one(
+        "Tang et al. 2016",
+        Bibliography.from_string(TANG),
+        settings=ResolverSettings(et_al_min=et_al_min),
+    )
+    assert (found.key if isinstance(found.key, str) else None, found.status) == (key, status)
+
+
+def test_works_printed_in_full_take_suffixes_among_their_own_names():
+    bib = Bibliography.from_string(
+        TANG.replace("Links", "First link")
+        + "@article{tang3b, author = {Tang, A. and Li, B. and Wu, C.},"
+        " title = {Second link}, year = 2016}\n"
+    )
+    # with "et al." from four authors, "Tang, Li, and Wu 2016b" is the second of the two
+    # three-author works, not the second of all three
+    found = one(
+        "Tang, Li, and Wu 2016b",
+        bib,
+        settings=ResolverSettings(et_al_min=4, suffix_order="year-title"),
+    )
+    assert (found.key, found.status) == ("tang3b", "exact")
+
+
+LEEUWEN = """
+@article{l03, author = {van Leeuwen, A. and Brown, B. and Xu, C.}, title = {CU5 03}, year = 2011}
+@article{l08, author = {van Leeuwen, A. and Brown, B. and Xu, C.}, title = {CU5 08}, year = 2011}
+@article{lsm, author = {van Leeuwen, A. and Smith, B. and Xu, C.}, title = {A study}, year = 2011}
+"""
+
+
+def test_names_added_to_tell_works_apart_narrow_the_suffix_group():
+    # APA prints "Leeuwen, Brown, et al., 2011a" and "..., 2011b" for l03 and l08, and
+    # "Leeuwen, Smith, et al., 2011" for lsm (pandoc 2.17): the suffixes count two works, not three
+    bib = Bibliography.from_string(LEEUWEN)
+    apa = ResolverSettings(suffix_order="year-title", leading_articles="sorted")
+    first = one("Leeuwen, Brown, et al., 2011a", bib, settings=apa)
+    assert (first.key, first.status) == ("l03", "exact")
+    second = one("Leeuwen, Brown, et al., 2011b", bib, settings=apa)  # b of two, or of three?
+    assert pd.isna(second.key) and second.status == "ambiguous"
+    assert {"l03", "l08"} <= {k for k, _ in second.candidates}
+
+
+def test_a_suffix_that_depends_on_punctuation_is_ambiguous_not_a_guess():
+    # pandoc's citeproc puts "Gaia Erratum." (a) before "Gaia." (b); read without
+    # punctuation, "gaia" comes first: the orders disagree, so neither key is given
+    bib = Bibliography.from_string(
+        "@article{dot, author = {Lindegren, L.}, title = {Gaia.}, year = 1998}\n"
+        "@article{err, author = {Lindegren, L.}, title = {Gaia Erratum.}, year = 1998}\n"
+    )
+    for suffix in "ab":
+        found = one(f"Lindegren 1998{suffix}", bib)
+        assert pd.isna(found.key) and found.status == "ambiguous"
+        assert {k for k, _ in found.candidates} == {"dot", "err"}
+
+
+@pytest.mark.parametrize(
+    "citation", ["Luce, no date b", "Luce (no date b)", "Luce (n.d.b)", "Luce n.d.-b"]
+)
+def test_undated_suffixes_as_styles_print_them(citation):
+    bib = Bibliography.from_string(
+        "@misc{khyan, author = {Luce, G. H.}, title = {Khyan lexicon}}\n"
+        "@misc{danu, author = {Luce, G. H.}, title = {Danu lexicon}}\n"
+    )
+    found = one(citation, bib)
+    assert (found.key, found.status) == ("khyan", "exact")
