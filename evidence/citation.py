@@ -3,11 +3,15 @@
 :func:`parse_citation` takes the text of one citation (``Cameron & Lart 2003``,
 ``Johnson et al (2003)``, ``the National Audit Office's (2001)``, ``see Smith,
 2003a, p. 12``) and returns a frozen :class:`Citation`. It reads, from the end:
-a locator (``p. 12``, ``: 36``, ``, 36``), the year (``2003``, ``2003a``,
-``n.d.``, ``in press``), then the authors: a possessive and ``et al`` are taken
-off, a corporate author (``National Audit Office``, ``HMIe``, ``21st Century
-Social Work``) is kept whole, and a list of people is split on ``&``, ``and``
-and commas. Initials before a surname (``W. J. Freeman``) are dropped; particles
+a locator (``p. 12``, ``: 36``, ``, 36``, ``, viii:166``), the year (``2003``,
+``2003a``, ``n.d.``, ``in press``; of ``1989 [1987]``, ``1992/1993`` and APA's
+``February 19, 1962`` the first year, which styles sort by), then the authors:
+a possessive and ``et al`` are taken off, a corporate author (``National Audit
+Office``, ``HMIe``, ``21st Century Social Work``, ``Gruppe I``) is kept whole
+unless it lists several (after a legal form, ``COWI A/S and NIRAS A/S``, or
+with a serial comma), and a list of people is split on ``&``, ``and`` and
+commas: ``Marks & Spencer`` reads as two people, ``Marks & Spencer plc`` as a
+company. Initials before a surname (``W. J. Freeman``) are dropped; particles
 (``van Eyk``, ``Van der Linden``) and diacritics are kept as written, since
 the resolver compares folded names.
 
@@ -33,12 +37,31 @@ MAX_LENGTH = 300
 _YEAR = r"(?<!\d)(?P<year>1\d{3}|20\d{2}|21\d{2})(?P<suffix>[a-z]{1,2})?"
 _NO_DATE = (
     r"(?P<nodate>n\.\s?d\.?|n\.?d\.|no\s+date|undated|in\s+press|forthcoming"
-    r"|in\s+preparation|submitted)(?:\s?-\s?(?P<ndsuffix>[a-z]{1,2}))?"
+    r"|in\s+preparation|submitted)(?:\s?-\s?|\s)?(?P<ndsuffix>(?<=[.\s-])[a-z]{1,3})?"
+)
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
+)
+_FULL_YEAR = r"(?:1\d{3}|20\d{2}|21\d{2})"
+#: What may follow the year a style uses: another year (``1992/1993``) and an
+#: original date in brackets (``1989 [1987]``; pandoc's Markdown escapes them).
+_YEAR_EXTRAS = re.compile(
+    rf"(?<!\d)(?P<year>{_FULL_YEAR}[a-z]{{0,2}})"
+    rf"(?:/(?:\d{{4}}|\d{{2}})(?!\d)|\s*\\?\[{_FULL_YEAR}[a-z]?\\?\])+"
+)
+#: APA's dates of letters and newspapers: ``February 19, 1962`` and ``1962, February 19``.
+_DATE_BEFORE_YEAR = re.compile(
+    rf"[\s,]*(?<![^\s,(]){_MONTH}\s+\d{{1,2}},?\s+(?={_FULL_YEAR}(?!\d))"
+)
+_DATE_AFTER_YEAR = re.compile(
+    rf"(?<!\d)(?P<year>{_FULL_YEAR}[a-z]{{0,2}}),\s*{_MONTH}(?:\s+\d{{1,2}})?(?=\)?$)"
 )
 _DATE_AT_END = re.compile(rf"(?:^|[\s,(]+|(?<=[^\W\d_]))(?:{_YEAR}|{_NO_DATE})\)?$", re.IGNORECASE)
 _LOCATOR_AT_END = re.compile(
     r"(?:[\s,:]+(?P<labelled>(?:pp?|pages?|paras?|chap|ch|sect?|§)\.?\s*[0-9ivxlc]+"
-    r"(?:\s*[-–—]\s*[0-9ivxlc]+)?)|\s*[,:]\s*(?P<bare>\d{1,3}(?:\s*[-–—]\s*\d{1,4})?))\)?$",
+    r"(?:\s*[-–—]\s*[0-9ivxlc]+)?)|\s*[,:]\s*(?P<bare>(?:(?:\d{1,3}|[ivxlc]{1,6})\s?:\s?\d{1,4}"
+    r"|\d{1,3})(?:\s*[-–—]\s*\d{1,4})?))\)?$",  # "p. 12", ", 36", ", viii:166" (volume:page)
     re.IGNORECASE,
 )
 _ANY_YEAR = re.compile(r"(?<!\d)(?:1\d{3}|20\d{2}|21\d{2})(?!\d)")
@@ -77,6 +100,8 @@ _FUNCTION_WORDS = frozenset(
         "et",
         "y",
         "e",
+        "og",
+        "och",
     ]
 )
 #: Words that make a name of two or more words corporate (``Office``, ``Network``, ...).
@@ -87,7 +112,12 @@ CORPORATE_WORDS = frozenset(
     federation alliance union partnership programme program forum coalition consortium
     corporation company press university college parliament assembly panel secretariat
     collaboration initiative project team inc ltd administration academy bank fund laboratory
-    library museum observatory force nations statistics""".split()  # noqa: SIM905
+    library museum observatory force nations statistics gruppe kommune kommuner""".split()  # noqa: SIM905
+)
+#: Legal forms that end a company's name (``COWI A/S``): a list of authors may
+#: be split after them. Forms that read as initials (``AB``, ``AS``) are left out.
+_LEGAL_FORMS = frozenset(
+    "A/S ApS GmbH Ltd Ltd. Inc Inc. PLC plc LLC LLP B.V. N.V. S.A. Oy Oyj S.p.A.".split()  # noqa: SIM905
 )
 
 
@@ -198,8 +228,10 @@ def _is_acronym(word: str) -> bool:
 def _is_corporate(text: str, segments: list[str]) -> bool:
     """Decide whether the author part names an organisation rather than people."""
     words = text.split()
-    if any(char.isdigit() for char in text):
+    if any(char.isdigit() for char in text) or any(word in _LEGAL_FORMS for word in words):
         return True
+    if any("/" in word or "&" in word.strip("&") for word in words):
+        return True  # "ISO/IEC", "AT&T": no person's name
     if len(words) == 1:
         return _is_acronym(words[0])
     keyword = any(word.strip(".,").casefold() in CORPORATE_WORDS for word in words)
@@ -219,13 +251,38 @@ def _is_corporate(text: str, segments: list[str]) -> bool:
     )
 
 
+def _organisations(pieces: list[str]) -> list[str]:
+    """Split an organisation's author text into names where it lists several.
+
+    A serial comma (``NIRAS Konsulenterne, Naturstyrelsen, and Lokale og
+    Anlægsfonden``) lists names; otherwise a name ends only at a legal form
+    (``COWI A/S and NIRAS A/S``), so that ``Department of Health and Social
+    Care`` and ``Miljø- og Teknikudvalget, Fredensborg Kommune`` stay one name.
+    ``pieces`` alternate names and separators, as :data:`_SEPARATOR` splits them.
+    """
+    serial = any(re.match(r"\s*,\s*(?:&|and\b)", piece) for piece in pieces[1::2])
+    names: list[str] = []
+    current = ""
+    for index, piece in enumerate(pieces):
+        if index % 2 and not current:
+            continue  # the separator after a name that ended
+        current += piece
+        words = piece.split()
+        if not index % 2 and (serial or (words and words[-1] in _LEGAL_FORMS)):
+            names.append(current.strip())
+            current = ""
+    if current.strip():
+        names.append(current.strip())
+    return names
+
+
 def _check_corporate(raw: str, name: str) -> str:
     """Check an organisation's name: it starts with a capital (or a digit), no sentence."""
     words = name.split()
     if not _is_capitalised(words[0]):
         raise _fail(raw, f"{words[0]!r} is lowercase, which a name does not start with")
     for word in words:
-        if not any(char.isalnum() for char in word):
+        if word != "&" and not any(char.isalnum() for char in word):
             raise _fail(raw, f"{word!r} is not part of a name")
     return name
 
@@ -326,10 +383,21 @@ def parse_citation(text: str) -> Citation:
     return _parse(text)
 
 
+def _plain_date(body: str) -> str:
+    """Reduce a full date to the year a style sorts by.
+
+    ``Callon 1989 [1987]`` and ``Rogers 1992/1993`` give their first year, and
+    APA's ``Siesby, February 19, 1962`` and ``Siesby, 1962, February 19`` the year.
+    """
+    body = _DATE_BEFORE_YEAR.sub(" ", body)
+    body = _YEAR_EXTRAS.sub(r"\g<year>", body)
+    return _DATE_AFTER_YEAR.sub(r"\g<year>", body)
+
+
 @lru_cache(maxsize=1 << 16)
 def _parse(text: str) -> Citation:
     """Parse checked text (cached: reviews cite the same works many times)."""
-    body = _strip_edges(text)
+    body = _plain_date(_strip_edges(text))
     locator = None
     found = _LOCATOR_AT_END.search(body)
     if found and _DATE_AT_END.search(body[: found.start()]):
@@ -363,7 +431,7 @@ def _authors(
     pieces = _SEPARATOR.split(body)  # names, each after the separator before it
     segments = [part for part in pieces[::2] if part.strip()]
     if _is_corporate(body, segments):
-        names = (_check_corporate(raw, body),)
+        names = tuple(_check_corporate(raw, name) for name in _organisations(pieces))
         corporate = True
     else:
         # "Freeman, W. J.": initials after a comma belong to the name before them

@@ -156,6 +156,58 @@ CASES = {
     "Smith 2003: 36": (("Smith",), False, 2003, "", "36", False, None),
     "Smith 2003, 36": (("Smith",), False, 2003, "", "36", False, None),
     "Smith (2003, pp. 12-15)": (("Smith",), False, 2003, "", "pp. 12-15", False, None),
+    # dates as styles print them (found by benchmarks/bench_extract.py): the first year counts
+    "Callon 1989 [1987]": (("Callon",), False, 1989, "", None, False, None),
+    "Callon (1989 [1987])": (("Callon",), False, 1989, "", None, False, None),
+    "Floto 1996 \\[1985\\]": (("Floto",), False, 1996, "", None, False, None),
+    "Rogers (1992/1993)": (("Rogers",), False, 1992, "", None, False, None),
+    "Rogers 1992/93b": (("Rogers",), False, 1992, "b", None, False, None),
+    "E. Siesby (February 19, 1962)": (("Siesby",), False, 1962, "", None, False, None),
+    "(Siesby, February 19, 1962)": (("Siesby",), False, 1962, "", None, False, None),
+    "(Siesby, 1962, February 19)": (("Siesby",), False, 1962, "", None, False, None),
+    "Smith & May 2003": (("Smith", "May"), False, 2003, "", None, False, None),
+    "Luce (no date b)": (("Luce",), False, None, "b", None, False, "n.d."),
+    # volume:page locators
+    "Fisher (1956, viii:166)": (("Fisher",), False, 1956, "", "viii:166", False, None),
+    "Fisher 1956, 2:14": (("Fisher",), False, 1956, "", "2:14", False, None),
+    # an initial after a surname, also the article "A"
+    "Chan A et al. 2004": (("Chan",), True, 2004, "", None, False, None),
+    "van ’t Veer 2016": (("van ’t Veer",), False, 2016, "", None, False, None),
+    # organisations: commas, lower-case words, legal forms, Roman numerals
+    "Miljø- og Teknikudvalget, Fredensborg Kommune 2006": (
+        ("Miljø- og Teknikudvalget, Fredensborg Kommune",),
+        False,
+        2006,
+        "",
+        None,
+        True,
+        None,
+    ),
+    "COWI A/S and NIRAS A/S 2014a": (("COWI A/S", "NIRAS A/S"), False, 2014, "a", None, True, None),
+    "NIRAS Konsulenterne, Naturstyrelsen, and Lokale og Anlægsfonden 2012": (
+        ("NIRAS Konsulenterne", "Naturstyrelsen", "Lokale og Anlægsfonden"),
+        False,
+        2012,
+        "",
+        None,
+        True,
+        None,
+    ),
+    "ISO/IEC 2011": (("ISO/IEC",), False, 2011, "", None, True, None),
+    "Gruppe I 1974": (("Gruppe I",), False, 1974, "", None, True, None),
+    "Gruppe IV 1974": (("Gruppe IV",), False, 1974, "", None, True, None),
+    # "&" between two names: two people, unless the words say company
+    "Marks & Spencer 2010": (("Marks", "Spencer"), False, 2010, "", None, False, None),
+    "Marks & Spencer plc 2010": (("Marks & Spencer plc",), False, 2010, "", None, True, None),
+    "Marks and Spencer Group 2010": (
+        ("Marks and Spencer Group",),
+        False,
+        2010,
+        "",
+        None,
+        True,
+        None,
+    ),
     # leading words
     "see Smith 2003": (("Smith",), False, 2003, "", None, False, None),
     "see also Smith 2003": (("Smith",), False, 2003, "", None, False, None),
@@ -235,3 +287,40 @@ def test_labels_read_back(surnames, year, suffix):
     assert citation.surnames == tuple(shown)
     assert citation.et_al == (len(surnames) > 2)
     assert (citation.year, citation.year_suffix) == (year, suffix)
+
+
+_MONTHS = st.sampled_from(["January", "May", "September", "December"])
+_DATE_FORMS = {
+    "original": lambda y, s, m, d: f"{y}{s} [{y - 2}]",
+    "escaped original": lambda y, s, m, d: f"{y}{s} \\[{y - 30}\\]",
+    "alternate": lambda y, s, m, d: f"{y}/{y + 1}{s}",
+    "short alternate": lambda y, s, m, d: f"{y}/{(y + 1) % 100:02d}{s}",
+    "month first": lambda y, s, m, d: f"{m} {d}, {y}{s}",
+    "year first": lambda y, s, m, d: f"{y}{s}, {m} {d}",
+}
+
+
+@given(
+    _NAME,
+    st.integers(1600, 2098),
+    st.sampled_from(["", "a"]),
+    _MONTHS,
+    st.integers(1, 31),
+    st.sampled_from(sorted(_DATE_FORMS)),
+    st.sampled_from(["{name} {date}", "{name} ({date})", "({name}, {date})"]),
+)
+def test_a_printed_date_gives_its_first_year(name, year, suffix, month, day, form, shape):
+    date = _DATE_FORMS[form](year, suffix, month, day)
+    citation = parse_citation(shape.format(name=name, date=date))
+    assert citation.surnames == (name,)
+    assert (citation.year, citation.year_suffix) == (year, suffix)
+
+
+@given(_NAME, st.integers(1600, 2099), st.integers(1, 999), st.sampled_from(["2", "xii", "IV"]))
+def test_volume_and_page_read_as_one_locator(name, year, page, volume):
+    citation = parse_citation(f"{name} ({year}, {volume}:{page})")
+    assert (citation.surnames, citation.year, citation.locator) == (
+        (name,),
+        year,
+        f"{volume}:{page}",
+    )
