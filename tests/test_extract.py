@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evidence.errors import EvidenceError
-from evidence.extract import extract, find_citations, find_sections
+from evidence.extract import _NOT_NAMES, extract, find_citations, find_sections
 
 WHAT_WORKS = "5. What Works?"
 FINANCE = "Financial Uncertainty"
@@ -149,6 +149,83 @@ def test_commentaries_have_no_false_citations(seeds):
             "(University of Illinois at Urbana Champaign Library, 2018)",
             ["University of Illinois at Urbana Champaign Library 2018"],
         ),
+        # found by the second run of the benchmark: original dates and alternate years
+        ("According to Callon (1989 [1987]), it matters.", ["Callon 1989"]),
+        (
+            "(Callon 1989 [1987]; Anderson and Schlunke 2008)",
+            ["Callon 1989", "Anderson and Schlunke 2008"],
+        ),
+        ("Floto (1996 \\[1985\\]) argue", ["Floto 1996"]),
+        (
+            "(Anderson & Schlunke, 2008; Floto, 1996 \\[1985\\])",
+            ["Anderson & Schlunke 2008", "Floto 1996"],
+        ),
+        ("As Rogers (1992/1993) noted", ["Rogers 1992"]),
+        ("(Rogers 1992/93, p. 4)", ["Rogers 1992, p. 4"]),
+        # APA's dates of letters and newspapers
+        ("are weighed by E. Siesby (February 19, 1962). As", ["E. Siesby 1962"]),
+        ("(Siesby, February 19, 1962)", ["Siesby 1962"]),
+        ("(Siesby, 1962, February 19)", ["Siesby 1962"]),
+        (
+            "(Burke, 2012; Karlebo Kommune, October 14, 1960; Vejre, 2004)",
+            ["Burke 2012", "Karlebo Kommune 1960", "Vejre 2004"],
+        ),
+        ("(Smith & May, 2003)", ["Smith & May 2003"]),
+        # particles with apostrophes, curly and straight
+        ("(van ’t Veer & Giner-Sorolla 2016)", ["van ’t Veer & Giner-Sorolla 2016"]),
+        ("as van 't Veer and Giner-Sorolla (2016) say", ["van 't Veer and Giner-Sorolla 2016"]),
+        # an initial that is also the article "A" (Vancouver-like names)
+        ("(see Table 3). Chan A et al. (2004) found", ["Chan A et al. 2004"]),
+        (
+            "Card and Krueger (1995) and Chan A *et al.* (2003) describe",
+            ["Card and Krueger 1995", "Chan A et al. 2003"],
+        ),
+        # volume:page locators
+        (
+            "Wang et al. (2019) and Fisher (1956, viii:166) describe",
+            ["Wang et al. 2019", "Fisher 1956, viii:166"],
+        ),
+        ("(Fisher 1956, 2:14)", ["Fisher 1956, 2:14"]),
+        ("Chan A et al. (2004, 131–33) found", ["Chan A et al. 2004, 131–33"]),
+        # organisations: a comma, lower-case words, legal forms, Roman numerals
+        (
+            "In contrast, Miljø- og Teknikudvalget, Fredensborg Kommune (2006) found",
+            ["Miljø- og Teknikudvalget, Fredensborg Kommune 2006"],
+        ),
+        (
+            "(Miljø- og Teknikudvalget, Fredensborg Kommune 2008)",
+            ["Miljø- og Teknikudvalget, Fredensborg Kommune 2008"],
+        ),
+        (
+            "By contrast, NIRAS Konsulenterne, Naturstyrelsen, and Lokale og Anlægsfonden (2012)",
+            ["NIRAS Konsulenterne, Naturstyrelsen, and Lokale og Anlægsfonden 2012"],
+        ),
+        ("(COWI A/S and NIRAS A/S 2014a)", ["COWI A/S and NIRAS A/S 2014a"]),
+        ("As Gruppe I (1974) found", ["Gruppe I 1974"]),
+        # eLife: prose after the year, lead-ins, brackets, callouts without parentheses
+        ("(see Karlsson and Frank, 2008 for details)", ["Karlsson and Frank 2008"]),
+        ("(translated from Woodward, 2008)", ["Woodward 2008"]),
+        ("(as described in Boka and Wainer, 2020)", ["Boka and Wainer 2020"]),
+        (
+            "movements [McNaughton et al., 1996; Etienne and Jeffery, 2004] and",
+            ["McNaughton et al. 1996", "Etienne and Jeffery 2004"],
+        ),
+        ("(similar to [Diba and Buzsaki, 2008], where)", ["Diba and Buzsaki 2008"]),
+        (
+            "Similar observations were made by Gothard et al., 1996a on a linear track",
+            ["Gothard et al. 1996a"],
+        ),
+        (
+            "(e.g. Krizhevsky et al. (2012); reviewed by LeCun et al., 2015). These",
+            ["Krizhevsky et al. 2012", "LeCun et al. 2015"],
+        ),
+        (
+            "shown (Egly et al., 1994). The Z-test proposed by Altman and Bland, 2003 was used",
+            ["Egly et al. 1994", "Altman and Bland 2003"],
+        ),
+        # ... but "and X, year" only where citations put a comma before the year
+        ("In Britain and France, 1968 was a year of protest (Smith 1999).", ["Smith 1999"]),
+        ("In Denmark, Smith (2006) found", ["Smith 2006"]),
     ],
 )
 def test_citation_forms(text, expected):
@@ -168,9 +245,39 @@ def test_citation_forms(text, expected):
         "Similarly, in 2003 (see below) nothing happened.",
         "Park & Turnbull said so (no year given).",
         "the gene (NCU01900) is expressed",
+        "A study (2004) found that it works.",
+        "Table A (2004) lists them.",
+        "the period (2001 to 2004) was long",
     ],
 )
 def test_not_citations(text):
+    assert find_citations(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "citations"),
+    [
+        ("As Rogers (1992/1993) noted", ["Rogers (1992/1993)"]),
+        ("Reviews (Callon 1989 [1987]; Law 2004)", ["Callon 1989 [1987]", "Law 2004"]),
+        ("(Siesby, 1962, February 19)", ["Siesby, 1962, February 19"]),
+        ("(see Karlsson and Frank, 2008 for details)", ["Karlsson and Frank, 2008"]),
+        ("made by Gothard et al., 1996a on a linear track", ["Gothard et al., 1996a"]),
+    ],
+)
+def test_citation_keeps_the_text_as_written(text, citations):
+    frame = extract(text)
+    assert frame["citation"].tolist() == citations
+    for row in frame.itertuples():
+        assert text[row.start : row.end] == row.citation
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: without a bibliography, nothing in the text tells a place with a year "
+    "from a narrative citation ('Chile (2016)' reads as 'Smith (2016)' does)",
+)
+def test_places_with_years_are_no_citations():
+    text = "We only have later data for four countries: Chile (2016), Germany (2016), Peru (2017)."
     assert find_citations(text) == []
 
 
@@ -216,6 +323,18 @@ CITATION_ALPHABET = st.sampled_from(
         "van ",
         "n.d.",
         "see also ",
+        "[",
+        "]",
+        " [1987]",
+        "/93",
+        "February 19",
+        " for details",
+        "et al., 2003",
+        " A ",
+        "van ’t ",
+        ":14",
+        "Kommune",
+        "og ",
     ]
 )
 
@@ -224,3 +343,53 @@ CITATION_ALPHABET = st.sampled_from(
 def test_citation_shaped_noise_extracts_without_raising(text):
     for occurrence in find_citations(text):
         assert text[occurrence.start : occurrence.end] == occurrence.text
+
+
+_NAME = st.from_regex(r"[A-Z][a-z]{2,9}(-[A-Z][a-z]{2,8})?", fullmatch=True).filter(
+    lambda name: name not in _NOT_NAMES
+)
+_DATES = {  # the date as printed, and what the resolver is given
+    "{y}{s}": "{y}{s}",
+    "{y}{s} [{o}]": "{y}{s}",
+    "{y}{s} \\[{o}\\]": "{y}{s}",
+    "{y}/{z}{s}": "{y}{s}",
+    "{m} {d}, {y}{s}": "{y}{s}",
+    "{y}{s}, {m} {d}": "{y}{s}",
+}
+
+
+@given(
+    _NAME,
+    st.sampled_from(["", " et al.", " and Frank"]),
+    st.integers(1700, 2030),
+    st.sampled_from(["", "a"]),
+    st.sampled_from(sorted(_DATES)),
+    st.sampled_from(["January", "May", "October"]),
+    st.sampled_from(["", ", 2:14", ", viii:166", ", p. 12"]),
+    st.booleans(),
+)
+def test_printed_dates_are_found_whole(name, others, year, suffix, form, month, locator, narrative):
+    fields = {"y": year, "s": suffix, "o": year - 3, "z": year + 1, "m": month, "d": 19}
+    date = form.format(**fields)
+    if "," in form:
+        locator = ""  # a full date takes no locator
+    if narrative:
+        cited = f"{name}{others} ({date}{locator})"
+        text = f"Earlier work by {cited} found it."
+    else:
+        cited = (
+            f"{name}{others}, {date}{locator}" if "," in form else f"{name}{others} {date}{locator}"
+        )
+        text = f"Earlier work ({cited}) found it."
+    [occurrence] = find_citations(text)
+    assert occurrence.text == cited
+    assert occurrence.cited_as == f"{name}{others} {_DATES[form].format(**fields)}{locator}"
+
+
+@given(
+    _NAME, st.integers(1700, 2030), st.sampled_from(["", "a"]), st.sampled_from([" on", ".", ";"])
+)
+def test_callouts_without_parentheses(name, year, suffix, after):
+    text = f"It was seen by {name} et al., {year}{suffix}{after} a track (Lee et al., 2001)."
+    found = find_citations(text)
+    assert [o.text for o in found] == [f"{name} et al., {year}{suffix}", "Lee et al., 2001"]
