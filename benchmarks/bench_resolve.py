@@ -53,7 +53,7 @@ from rapidfuzz import process, utils
 from evidence.bib import Bibliography
 from evidence.names import fold
 from evidence.resolve import resolve
-from evidence.settings import DEFAULT_PARTICLES, ResolverSettings
+from evidence.settings import DEFAULT_PARTICLES
 
 from _common import CORPUS_BIB, platform_line, print_table, write_results
 
@@ -65,19 +65,6 @@ QUICK_FILES = ["zotero_bbt_statistical_inferences_metascience.bib"]
 MIX = {"clean": 0.80, "typo": 0.07, "year": 0.05, "dropped": 0.05, "no_year": 0.03}
 TWINS = 0.03
 BATCH = 20_000  # most works per pandoc document
-#: What a reader who knows the review's style tells the resolver: the style's order of
-#: suffixes and "et al." rule (from the .csl files), and pandoc sorts "The" as a word.
-STYLE_SETTINGS = {
-    "chicago": ResolverSettings(
-        suffix_order="date-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
-    ),
-    "apa": ResolverSettings(
-        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=3
-    ),
-    "harvard": ResolverSettings(
-        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
-    ),
-}
 _DATE = re.compile(r"(1[5-9]\d\d|20\d\d|n\.d\.)-?([a-z]{0,3})(?=\)?$)")
 _PLAIN = re.compile(r"[^\w .,:;?!'-]")  # titles without TeX specials: they read back as written
 PARTICLES = {word for particle in DEFAULT_PARTICLES for word in particle.split()}
@@ -333,7 +320,7 @@ def make_case(size: int, pool: list[Work], styles: list[str], rng: random.Random
                 mine = tuple(written(s) for s in w.surnames)
                 if " et al" in text:
                     shown = 1 + sum(1 for s in w.surnames[1:] if s.lower() in text.lower())
-                    least = max(shown + 1, STYLE_SETTINGS[style].et_al_min)
+                    least = max(shown + 1, render.STYLE_SETTINGS[style].et_al_min)
                     alike = sum(
                         1 for r in readings if len(r) >= least and r[:shown] == mine[:shown]
                     )
@@ -421,7 +408,7 @@ def by_style(case: Case, bib: Bibliography, styles: list[str], **change) -> Answ
     found = Answers([None] * size, [None] * size, [""] * size)
     for style in styles:
         picked = [i for i in range(size) if case.styles[i] == style]
-        settings = replace(STYLE_SETTINGS[style], **change)
+        settings = replace(render.STYLE_SETTINGS[style], **change)
         texts = [case.citations[i] for i in picked]
         frame, seconds = timed(resolve, texts, bib, settings=settings, progress=False)
         found.seconds += seconds

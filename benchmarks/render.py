@@ -54,6 +54,7 @@ import pandas as pd
 
 from evidence.bib import Bibliography
 from evidence.names import fold
+from evidence.settings import ResolverSettings
 
 OPEN, CLOSE = "\ue000", "\ue001"  # around each citation cluster
 PROBES = "\ue002"  # starts the probe section
@@ -64,6 +65,19 @@ STYLES = {
     "chicago": None,  # pandoc's default, Chicago Manual of Style author-date
     "apa": "apa",
     "harvard": "harvard-cite-them-right",
+}
+#: What a reader who knows the style tells the resolver: the suffix order and "et al."
+#: rule of each style's .csl file, and how pandoc's citeproc sorts titles.
+STYLE_SETTINGS = {
+    "chicago": ResolverSettings(
+        suffix_order="date-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
+    ),
+    "apa": ResolverSettings(
+        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=3
+    ),
+    "harvard": ResolverSettings(
+        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
+    ),
 }
 #: Citation keys pandoc's Markdown reads as a whole without braces.
 _PANDOC_KEY = re.compile(r"^\w(?:[\w:.#$%&+?<>~/-]*\w)?$")

@@ -164,6 +164,11 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
+def _printable(message: str) -> str:
+    """The message with control characters from a bad file escaped, its lines kept."""
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in message)
+
+
 def _base(args: argparse.Namespace, stderr: IO[str], *, strict: bool | None = None) -> EvidenceBase:
     base = load(args.bib, args.tags, args.themes, strict=args.strict if strict is None else strict)
     if base.sources.get("bib") and Path(str(base.sources["bib"])).parent == example_dir():
@@ -429,7 +434,7 @@ def main(
     except EvidenceError as exc:
         if debug:
             traceback.print_exc(file=stderr)
-        print(f"evidence: {exc}", file=stderr)
+        print(f"evidence: {_printable(str(exc))}", file=stderr)
         return 2
     except KeyboardInterrupt:
         print("evidence: interrupted", file=stderr)

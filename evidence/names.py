@@ -32,7 +32,15 @@ from functools import cache, lru_cache
 
 from .latex import decode_latex
 
-__all__ = ["Name", "author_date_label", "fold", "is_others", "parse_name", "split_names"]
+__all__ = [
+    "Name",
+    "author_date_label",
+    "fold",
+    "is_others",
+    "parse_name",
+    "split_names",
+    "strip_accents",
+]
 
 _AND = re.compile(r"\s+and(?=\s)", re.IGNORECASE)
 _AND_OR_BRACE = re.compile(r"[{}]|\s+and(?=\s)", re.IGNORECASE)
@@ -378,10 +386,21 @@ def fold(text: str) -> str:
     >>> fold("Müller"), fold("Cunningham-Burley"), fold("  O'Brien, Łukasz  ")
     ('muller', 'cunningham burley', 'o brien lukasz')
     """
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join([c if c < "\x80" else _fold_char(c) for c in text])
-    return _NON_ALNUM.sub(" ", text.casefold()).strip()
+    return _NON_ALNUM.sub(" ", strip_accents(text).casefold()).strip()
+
+
+def strip_accents(text: str) -> str:
+    """Letters without their accents, case and punctuation kept: ``Ærø`` is ``Aero``.
+
+    Examples
+    --------
+    >>> strip_accents("Ærø, Łódź!")
+    'AEro, Lodz!'
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join([c if c < "\x80" else _fold_char(c) for c in text])
 
 
 def author_date_label(

@@ -263,3 +263,13 @@ def test_bad_files_never_give_a_traceback(project, command, arguments):
     assert "Traceback" not in err
     if code == 2:
         assert len(err.strip().splitlines()) <= 2  # the message, and maybe the example note
+
+
+def test_control_characters_of_a_bad_file_are_escaped_in_the_message(project):
+    # found by hypothesis: a binary file's header held \x1d and \x0b, which split lines
+    themes = project / "bad.csv"
+    themes.write_bytes(b"id\x1dlabel\x0bcat\n1,a,barrier\n")
+    code, _, err = run("summary", "--strict", "--themes", str(themes))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "\\x1d" in err and "\\x0b" in err

@@ -558,3 +558,24 @@ def test_undated_suffixes_as_styles_print_them(citation):
     )
     found = one(citation, bib)
     assert (found.key, found.status) == ("khyan", "exact")
+
+
+def test_lower_case_words_before_a_surname_are_particles_as_bibtex_reads_them():
+    # BibTeX (and pandoc) read "ndum" in "ndum Wøller" as a particle and print "Wøller"
+    bib = Bibliography.from_string(
+        "@article{w, author = {ndum Wøller, A.}, title = {By petitum}, year = 2011}\n"
+    )
+    found = one("Wøller (2011)", bib)
+    assert (found.key, found.status) == ("w", "exact")
+
+
+def test_a_suffix_shared_by_a_name_with_and_without_its_particle_is_ambiguous():
+    # pandoc prints both "Bavel 1987a" and "Bavel 1987b" for van Bavel and Bavel, and
+    # orders them by name, then title: which is "a" depends on how "van" sorts
+    bib = Bibliography.from_string(
+        "@article{vb, author = {van Bavel, A.}, title = {Living}, year = 1987}\n"
+        "@article{b, author = {Bavel, A.}, title = {Report}, year = 1987}\n"
+    )
+    for citation in ("Bavel 1987a", "Bavel 1987b"):
+        found = one(citation, bib)
+        assert pd.isna(found.key) and found.status == "ambiguous"
