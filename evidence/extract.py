@@ -293,15 +293,18 @@ def _trimmed(chunk: str, start: int, end: int) -> tuple[str, int, int]:
     lead = _LEAD_IN.match(chunk)
     if lead:
         chunk, start = chunk[lead.end() :], start + lead.end()
-    excess = chunk.count("]") + chunk.count("}") - chunk.count("[") - chunk.count("{")
-    while excess > 0 and chunk.rstrip("]} ") and chunk[-1] in "]} ":
-        excess -= chunk[-1] != " "
-        chunk, end = chunk[:-1], end - 1
-    prose = _PROSE_AFTER_YEAR.search(chunk)
+    if chunk.endswith(("]", "}")):
+        excess = chunk.count("]") + chunk.count("}") - chunk.count("[") - chunk.count("{")
+        while excess > 0 and chunk.rstrip("]} ") and chunk[-1] in "]} ":
+            excess -= chunk[-1] != " "
+            chunk, end = chunk[:-1], end - 1
+        end -= len(chunk) - len(chunk.rstrip())
+        chunk = chunk.rstrip()
+    prose = _PROSE_AFTER_YEAR.search(chunk) if chunk[-1:].islower() else None
     if prose:
         end -= len(chunk) - prose.start("prose")
         chunk = chunk[: prose.start("prose")]
-    return chunk.rstrip(), start, end - (len(chunk) - len(chunk.rstrip()))
+    return chunk, start, end
 
 
 def _citation_list(
