@@ -61,6 +61,7 @@ import heapq
 import itertools
 import os
 import re
+import string
 import sys
 import weakref
 from collections import defaultdict
@@ -175,18 +176,23 @@ def _plain(text: str) -> str:
 
 
 _NOT_ALNUM = re.compile(r"[\W_]")  # neither a letter nor a digit
-_ALNUM = re.compile(r"[^\W_]")
 #: Punctuation in the order of the Unicode Collation Algorithm's default table;
 #: any other mark sorts after these, and all of them before digits and letters.
 _PUNCTUATION_ORDER = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
-_RANK = {c: chr(2 + i) for i, c in enumerate(_PUNCTUATION_ORDER)}
 _OTHER_MARK = chr(2 + len(_PUNCTUATION_ORDER))
+#: Spaces and ASCII punctuation to their ranks (spaces first), for ``str.translate``.
+_RANKS = {ord(c): chr(2 + i) for i, c in enumerate(_PUNCTUATION_ORDER)} | {
+    ord(c): "\x01" for c in " \t\n\r\f\v"
+}
+#: The same, with every ASCII letter and digit read as one rank above them all.
+_SHAPE = _RANKS | {ord(c): "\x7f" for c in string.ascii_lowercase + string.digits}
+_OTHER_NOT_ALNUM = re.compile(r"[^\x00-\x7f\w]|_")  # non-ASCII marks; "_" is ranked
 
 
-def _rank(mark: re.Match[str]) -> str:
-    """A space or punctuation mark's place below the digits and letters (for ``re.sub``)."""
-    char = mark.group(0)
-    return "\x01" if char.isspace() else _RANK.get(char, _OTHER_MARK)
+def _ranked(text: str, table: dict[int, str]) -> str:
+    """``text`` with its spaces and punctuation replaced by their ranks below letters."""
+    ranked = text.translate(table)
+    return ranked if ranked.isascii() else _OTHER_NOT_ALNUM.sub(_OTHER_MARK, ranked)
 
 
 def _punctuation_first(title: str) -> str:
@@ -195,7 +201,7 @@ def _punctuation_first(title: str) -> str:
     So the Unicode Collation Algorithm's default table ranks them:
     ``GAIA Erratum`` sorts before ``GAIA.``.
     """
-    return _NOT_ALNUM.sub(_rank, _plain(title))
+    return _ranked(_plain(title), _RANKS)
 
 
 def _punctuation_dropped(title: str) -> str:
@@ -220,7 +226,7 @@ def _pandoc_words(title: str) -> tuple[tuple[str, str], ...]:
     resolver benchmark; none of the other readings comes close.
     """
     return tuple(
-        (_NOT_ALNUM.sub("", word), _NOT_ALNUM.sub(_rank, _ALNUM.sub("\x7f", word)))
+        (_NOT_ALNUM.sub("", word), _ranked(word, _SHAPE))
         for word in _WORD_BREAKS.split(_plain(title).strip())
     )
 
@@ -277,6 +283,7 @@ class _Index:
             n < 3 and " et al. " in f"{lab} " for n, lab in zip(self.n, self.labels, strict=True)
         ]
         self.cores = [tuple(_core(a, particles) for a in names) for names in self.authors]
+        self.surnames = {core for cores in self.cores for core in cores}
         self.position = {key: i for i, key in enumerate(self.keys)}
         self.by_core: dict[str, list[int]] = defaultdict(list)
         self.by_core_year: dict[tuple[str, int | None], list[int]] = defaultdict(list)
@@ -302,24 +309,38 @@ class _Index:
         for members in forms.values():
             for e in members:
                 self.works[e] = len(members)
-        self.letters: list[tuple[str, ...]] = [()] * len(self.keys)
+        # suffix letters are worked out per group when a citation first asks
         self.group_size: list[int] = [1] * len(self.keys)
-        own = [s if isinstance(s, str) else "" for s in entries["year_suffix"].tolist()]
-        for e, suffix in enumerate(own):
-            if suffix:
-                self.letters[e] = (suffix,)
-        fields = {
+        self._group_of: dict[int, list[int]] = {}
+        for members in groups.values():
+            if len(members) > 1:
+                for e in members:
+                    self.group_size[e] = len(members)
+                    self._group_of[e] = members
+        self._own = [s if isinstance(s, str) else "" for s in entries["year_suffix"].tolist()]
+        self._fields = {
             name: entries[name].tolist() if name in entries.columns else [None] * len(entries)
             for name in ("month", "date", "day", "title")
         }
-        possible: dict[int, set[str]] = defaultdict(set)
-        self._order_keys: dict[int, tuple[tuple, ...]] = {}
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            for e in members:
-                self.group_size[e] = len(members)
-            self._assign_letters(members, own, fields, possible)
+        self._letters: dict[int, tuple[str, ...]] = {}
+        self._blocks: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+
+    def letters(self, e: int) -> tuple[str, ...]:
+        """The suffix letters (``a``, ``b`` ...) entry ``e`` may take, shortest first.
+
+        An entry whose ``year`` field carries its suffix (``2004a``) takes that
+        one; any other takes each letter some reading of its group gives it
+        (:meth:`_assign_letters`), worked out the first time it is asked.
+        """
+        if self._own[e]:
+            return (self._own[e],)
+        if e not in self._group_of:
+            return ()
+        if e not in self._letters:
+            members = self._group_of[e]
+            possible: dict[int, set[str]] = defaultdict(set)
+            orders = {m: self._orders(m) for m in members if not self._own[m]}
+            self._assign_letters(members, orders, possible)
             # the group may be narrower: styles that print particles ("van Eyk") tell
             # "van Eyk" from "Eyk", styles that add names to tell "et al." works apart
             # (APA, Chicago) give suffixes only among works whose whole author lists
@@ -331,15 +352,16 @@ class _Index:
                 lambda e: self.authors[e][: self._shown(e)],
             ):
                 subgroups: dict[tuple, list[int]] = defaultdict(list)
-                for e in members:
-                    subgroups[narrower(e)].append(e)
+                for member in members:
+                    subgroups[narrower(member)].append(member)
                 for subgroup in subgroups.values():
                     if 1 < len(subgroup) < len(members):
-                        self._assign_letters(subgroup, own, fields, possible)
-        for e, letters in possible.items():
-            self.letters[e] = tuple(sorted(letters, key=lambda letter: (len(letter), letter)))
-        del self._order_keys  # only needed while the letters are given
-        self._blocks: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+                        self._assign_letters(subgroup, orders, possible)
+            for member in members:
+                self._letters[member] = tuple(
+                    sorted(possible[member], key=lambda letter: (len(letter), letter))
+                )
+        return self._letters[e]
 
     def _many(self, e: int) -> bool:
         """Whether the review's style prints entry ``e``'s authors as "First et al."."""
@@ -352,8 +374,7 @@ class _Index:
     def _assign_letters(
         self,
         members: list[int],
-        own: list[str],
-        fields: dict[str, list],
+        orders: dict[int, tuple[tuple, ...]],
         possible: dict[int, set[str]],
     ) -> None:
         """Add to ``possible`` the suffix letters each entry of a group may have.
@@ -371,8 +392,8 @@ class _Index:
         the orders give to different entries matches both, and resolves as
         ``ambiguous`` instead of a guess.
         """
-        taken = {own[e] for e in members if own[e]}
-        orders = {e: self._orders(e, fields) for e in members if not own[e]}
+        taken = {self._own[e] for e in members if self._own[e]}
+        orders = {e: orders[e] for e in members if e in orders}  # those without a suffix
         # works whose names differ as written ("van Bavel" and "Bavel") are ordered
         # by their names first, with or without the particles, or not at all
         authors: tuple[Callable[[int], tuple], ...] = (lambda e: (),)
@@ -389,28 +410,27 @@ class _Index:
                 for e in tied:
                     possible[e].update(letters)
 
-    def _orders(self, e: int, fields: dict[str, list]) -> tuple[tuple, ...]:
-        """Entry ``e``'s sort key under each order the settings allow, computed once."""
-        if e not in self._order_keys:
-            title = fields["title"][e] if isinstance(fields["title"][e], str) else ""
-            date = (  # a month without a year is no date: CSL sorts such works by title
-                _month_day(fields["month"][e], fields["date"][e], fields["day"][e])
-                if self.years[e] is not None
-                else (0, 0)
-            )
-            months = {"any": (True, False), "date-title": (True,), "year-title": (False,)}
-            skipped = {"either": (True, False), "skipped": (True,), "sorted": (False,)}
-            read = {
-                (strip, reading): reading(_ARTICLE.sub("", title.lower()) if strip else title)
-                for strip in skipped[self.settings.leading_articles]
-                for reading in _TITLE_READINGS[self.settings.title_collation]
-            }
-            self._order_keys[e] = tuple(
-                (*(date if with_month else (0, 0)), read[strip, reading])
-                for with_month in months[self.settings.suffix_order]
-                for strip, reading in read
-            )
-        return self._order_keys[e]
+    def _orders(self, e: int) -> tuple[tuple, ...]:
+        """Entry ``e``'s sort key under each order the settings allow."""
+        fields = self._fields
+        title = fields["title"][e] if isinstance(fields["title"][e], str) else ""
+        date = (  # a month without a year is no date: CSL sorts such works by title
+            _month_day(fields["month"][e], fields["date"][e], fields["day"][e])
+            if self.years[e] is not None
+            else (0, 0)
+        )
+        months = {"any": (True, False), "date-title": (True,), "year-title": (False,)}
+        skipped = {"either": (True, False), "skipped": (True,), "sorted": (False,)}
+        read = {
+            (strip, reading): reading(_ARTICLE.sub("", title.lower()) if strip else title)
+            for strip in skipped[self.settings.leading_articles]
+            for reading in _TITLE_READINGS[self.settings.title_collation]
+        }
+        return tuple(
+            (*(date if with_month else (0, 0)), read[strip, reading])
+            for with_month in months[self.settings.suffix_order]
+            for strip, reading in read
+        )
 
     def entries_of(
         self, core: str, year: int | None, span: int | None, *, undated: bool = False
@@ -497,6 +517,7 @@ class _Query:
 
     citation: Citation
     variants: tuple[tuple[str, ...], ...]  # full core, then the core without given names
+    known: tuple[bool, ...]  # per surname: some entry has an author of that name
     acronym: str  # folded single-word corporate name ("hmie"), else ""
 
 
@@ -541,7 +562,10 @@ class _Matcher:
             )
             variants.append((full, given) if given and given != full else (full,))
         single = citation.corporate and len(citation.surnames[0].split()) == 1
-        return _Query(citation, tuple(variants), fold(citation.surnames[0]) if single else "")
+        known = tuple(any(v in self.index.surnames for v in names) for names in variants)
+        return _Query(
+            citation, tuple(variants), known, fold(citation.surnames[0]) if single else ""
+        )
 
     def candidates(
         self, q: _Query, near: dict[str, dict[str, float]] | None, span: int | None
@@ -596,6 +620,7 @@ class _Matcher:
         fits = (
             count_ok
             and min(sims) >= self.settings.fuzzy_min
+            and not _another_author(q, sims)
             and (gap is None or gap <= self.settings.year_tolerance)
             and (exact or score >= self.settings.fuzzy_min)  # a typo and a year slip at once
         )
@@ -647,7 +672,7 @@ class _Matcher:
 
     def letters(self, f: _Fit) -> tuple[str, ...]:
         """Return the suffix letters the entry of ``f`` may take."""
-        return self.index.letters[f.entry]
+        return self.index.letters(f.entry)
 
     def _literal(self, q: _Query, f: _Fit) -> int:
         """Rank how literally the names agree: 1 with their particles, 0 without."""
@@ -779,6 +804,13 @@ class _Matcher:
                 f"{n} author{'s' if n > 1 else ''}{' and others' if index.open[best.entry] else ''}"
             )
             return f"the nearest entry, {key}, lists {listed}, but the citation gives {cited}"
+        if _another_author(q, best.sims):
+            i = next(i for i, s in enumerate(best.sims) if s < 100 and q.known[i])
+            return (
+                f'the nearest entry is {key}, but "{c.surnames[i]}" is not read as a '
+                f'misspelling of "{index.authors[best.entry][i]}": the bibliography has '
+                f"works by {c.surnames[i]}, and this may be one missing from it"
+            )
         if min(best.sims) < self.settings.fuzzy_min:
             i = best.sims.index(min(best.sims))
             return (
@@ -790,6 +822,16 @@ class _Matcher:
             f"the nearest entry by {c.authors} is {key} ({index.years[best.entry]}), more than "
             f"{self.settings.year_tolerance} years from {c.date}"
         )
+
+
+def _another_author(q: _Query, sims: Sequence[float]) -> bool:
+    """Whether a surname read as misspelt is the name of another author of the bibliography.
+
+    ``Zhuang 2017`` against ``Zhang 2017`` is one letter off, but when some entry
+    has an author Zhuang the citation more likely names a work of Zhuang's that
+    is missing than misspells Zhang.
+    """
+    return any(s < 100 and known for s, known in zip(sims, q.known, strict=False))
 
 
 def _some(items: Iterable[str], limit: int = 5) -> str:

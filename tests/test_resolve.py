@@ -579,3 +579,18 @@ def test_a_suffix_shared_by_a_name_with_and_without_its_particle_is_ambiguous():
     for citation in ("Bavel 1987a", "Bavel 1987b"):
         found = one(citation, bib)
         assert pd.isna(found.key) and found.status == "ambiguous"
+
+
+def test_a_name_one_letter_from_another_is_not_a_typo_when_it_is_an_author_too():
+    bib = Bibliography.from_string(
+        "@article{zhang, author = {Zhang, A.}, title = {Ties}, year = 2017}\n"
+        "@article{zhuang, author = {Zhuang, B.}, title = {Links}, year = 2010}\n"
+    )
+    # Zhuang wrote something else in the bibliography: a missing 2017 work of theirs,
+    # more likely than "Zhang" misspelt; both entries are listed for a person to judge
+    found = one("Zhuang 2017", bib)
+    assert pd.isna(found.key) and found.status == "unresolved"
+    assert "Zhuang" in found.reason and "missing" in found.reason
+    assert {"zhang", "zhuang"} <= {k for k, _ in found.candidates}
+    # a misspelling that names no author of the bibliography is still read as one
+    assert one("Zhanng 2017", bib).status == "fuzzy"
