@@ -66,19 +66,9 @@ STYLES = {
     "apa": "apa",
     "harvard": "harvard-cite-them-right",
 }
-#: What a reader who knows the style tells the resolver: the suffix order and "et al."
-#: rule of each style's .csl file, and how pandoc's citeproc sorts titles.
-STYLE_SETTINGS = {
-    "chicago": ResolverSettings(
-        suffix_order="date-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
-    ),
-    "apa": ResolverSettings(
-        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=3
-    ),
-    "harvard": ResolverSettings(
-        suffix_order="year-title", leading_articles="sorted", title_collation="pandoc", et_al_min=4
-    ),
-}
+#: What a reader who knows the style tells the resolver (the style's CSL rules, and how
+#: pandoc's citeproc sorts titles).
+STYLE_SETTINGS = {style: ResolverSettings.for_style(style, "pandoc") for style in STYLES}
 #: Citation keys pandoc's Markdown reads as a whole without braces.
 _PANDOC_KEY = re.compile(r"^\w(?:[\w:.#$%&+?<>~/-]*\w)?$")
 _YEAR_TEXT = re.compile(r"^(?:1[5-9]\d\d|20\d\d)[a-z]*$")

@@ -32,6 +32,7 @@ from .io import atomic_write, decode_bytes, read_bytes
 from .propose import propose_tags
 from .rate import DIMENSIONS
 from .resolve import resolve
+from .settings import PROCESSORS, STYLES, ResolverSettings
 from .tags import Tags
 from .themes import Themes
 from .vocab import EVIDENCE_TYPES, STANCES
@@ -237,8 +238,33 @@ def _cmd_resolve(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFram
     if not citations:
         raise _UsageError("evidence resolve: give citations, or --file FILE (- for stdin)")
     bib_path = args.bib or default_paths()["bib"]
-    found = resolve(citations, Bibliography.from_file(bib_path, strict=args.strict))
+    bib = Bibliography.from_file(bib_path, strict=args.strict)
+    found = resolve(citations, bib, settings=_settings(args))
     return found[list(_RESOLVE_COLUMNS)], 0
+
+
+def _settings(args: argparse.Namespace) -> ResolverSettings:
+    """The resolver's settings for the style and processor the user named, if any."""
+    if args.style is None:
+        if args.processor != "any":
+            raise _UsageError("evidence: --processor needs --style (apa, chicago or harvard)")
+        return ResolverSettings()
+    return ResolverSettings.for_style(args.style, args.processor)
+
+
+def _style_options(parser: argparse.ArgumentParser) -> None:
+    """``--style`` and ``--processor``: what the resolver may know of how the text was printed."""
+    parser.add_argument(
+        "--style",
+        choices=sorted(STYLES),
+        help="the review's author-date style: its order of 2004a/2004b and its 'et al.' rule",
+    )
+    parser.add_argument(
+        "--processor",
+        choices=sorted(PROCESSORS),
+        default="any",
+        help="the program that printed the citations (pandoc: its order of titles)",
+    )
 
 
 def _cmd_extract(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame, int]:
@@ -248,9 +274,11 @@ def _cmd_extract(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFram
     frames = []
     for source in args.files:
         if source == "-":
-            frames.append(extract(sys.stdin.read(), bib, themes, document="-"))
+            frames.append(
+                extract(sys.stdin.read(), bib, themes, document="-", settings=_settings(args))
+            )
         else:
-            frames.append(extract(Path(source), bib, themes))
+            frames.append(extract(Path(source), bib, themes, settings=_settings(args)))
     found = pd.concat(frames, ignore_index=True) if frames else extract("", bib, themes)
     if not (args.propose_tags or args.append):
         return found, 0
@@ -350,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     resolver.add_argument("citations", nargs="*", metavar="CITATION", help='e.g. "Smith 2003"')
     resolver.add_argument("--file", metavar="FILE", help="one citation per line; - for stdin")
     _data_options(resolver)
+    _style_options(resolver)
     resolver.set_defaults(run=_cmd_resolve)
 
     extractor = commands.add_parser(
@@ -357,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extractor.add_argument("files", nargs="+", metavar="FILE", help=".txt or .md; - for stdin")
     _data_options(extractor)
+    _style_options(extractor)
     extractor.add_argument(
         "--propose-tags", action="store_true", help="print tag rows in the tag table's format"
     )

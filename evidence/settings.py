@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import SettingsError
+from .suggest import did_you_mean
 from .vocab import EVIDENCE_TYPES, QUALITY_LEVELS
 
 __all__ = ["ResolverSettings", "Rubric"]
@@ -27,6 +28,19 @@ SUFFIX_ORDERS = ("any", "date-title", "year-title")
 LEADING_ARTICLES = ("either", "skipped", "sorted")
 #: The values of :attr:`ResolverSettings.title_collation`.
 TITLE_COLLATIONS = ("any", "pandoc")
+#: What :meth:`ResolverSettings.for_style` knows of each author-date style, from its
+#: CSL file: how it orders works that take suffixes, and from how many authors it
+#: writes "et al.".
+STYLES: dict[str, dict[str, Any]] = {
+    "apa": {"suffix_order": "year-title", "et_al_min": 3},
+    "chicago": {"suffix_order": "date-title", "et_al_min": 4},
+    "harvard": {"suffix_order": "year-title", "et_al_min": 4},
+}
+#: What :meth:`ResolverSettings.for_style` knows of the programs that print citations.
+PROCESSORS: dict[str, dict[str, Any]] = {
+    "any": {},
+    "pandoc": {"leading_articles": "sorted", "title_collation": "pandoc"},
+}
 
 #: Name particles that may precede a surname (folded, lowercase). A multi-word
 #: particle such as ``van der`` is matched word by word.
@@ -213,6 +227,44 @@ class ResolverSettings:
                     expected="lowercase words such as 'van' or 'de la'",
                 )
         object.__setattr__(self, "particles", tuple(particles))
+
+    @classmethod
+    def for_style(cls, style: str, processor: str = "any", **changes: Any) -> ResolverSettings:
+        """Settings for a review printed in a known style, by a known program.
+
+        Parameters
+        ----------
+        style : {"apa", "chicago", "harvard"}
+            The author-date style (APA 7, Chicago author-date, Harvard Cite Them
+            Right): sets :attr:`suffix_order` and :attr:`et_al_min` as the
+            style's CSL file does.
+        processor : {"any", "pandoc"}
+            The program that printed the citations: ``"pandoc"`` sets
+            :attr:`leading_articles` and :attr:`title_collation` as pandoc's
+            citeproc sorts; ``"any"`` leaves both to try every reading.
+        **changes
+            Any other setting.
+
+        Raises
+        ------
+        SettingsError
+            An unknown style or processor, with the known ones.
+
+        Examples
+        --------
+        >>> apa = ResolverSettings.for_style("apa", processor="pandoc")
+        >>> apa.suffix_order, apa.et_al_min, apa.title_collation
+        ('year-title', 3, 'pandoc')
+        """
+        for name, value, known in (("style", style, STYLES), ("processor", processor, PROCESSORS)):
+            if value not in known:
+                raise SettingsError(
+                    f"ResolverSettings.for_style: {name} {value!r} is not one of "
+                    f"{', '.join(known)}{did_you_mean(value, known)}",
+                    value=value,
+                    expected=" | ".join(known),
+                )
+        return cls(**{**STYLES[style], **PROCESSORS[processor], **changes})
 
     def as_dict(self) -> dict[str, Any]:
         """Every setting by name, for reports and reproducibility.

@@ -273,3 +273,20 @@ def test_control_characters_of_a_bad_file_are_escaped_in_the_message(project):
     assert code == 2
     assert len(err.strip().splitlines()) == 1
     assert "\\x1d" in err and "\\x0b" in err
+
+
+def test_resolve_reads_citations_as_the_named_style_prints_them(project):
+    (project / "tang.bib").write_text(
+        "@article{tang4, author = {Tang, A. and Li, B. and Wu, C. and Xu, D.}, year = 2016}\n"
+        "@article{tang3, author = {Tang, A. and Li, B. and Wu, C.}, year = 2016}\n"
+    )
+    args = ["resolve", "Tang et al. 2016", "--bib", "tang.bib", "--format", "csv"]
+    _, unknown, _ = run(*args)
+    assert ",ambiguous," in unknown  # "et al." from three authors (APA) or from four?
+    code, chicago, _ = run(*args, "--style", "chicago")  # from four
+    assert code == 0 and "tang4,exact" in chicago
+
+
+def test_a_processor_without_a_style_is_a_usage_error(project):
+    code, _, err = run("resolve", "Smith 2003", "--processor", "pandoc")
+    assert code == 2 and "--processor needs --style" in err

@@ -594,3 +594,15 @@ def test_a_name_one_letter_from_another_is_not_a_typo_when_it_is_an_author_too()
     assert {"zhang", "zhuang"} <= {k for k, _ in found.candidates}
     # a misspelling that names no author of the bibliography is still read as one
     assert one("Zhanng 2017", bib).status == "fuzzy"
+
+
+def test_settings_for_a_style_say_what_its_csl_file_does():
+    chicago = ResolverSettings.for_style("chicago", "pandoc", year_tolerance=0)
+    assert (chicago.suffix_order, chicago.et_al_min, chicago.leading_articles) == (
+        "date-title",
+        4,
+        "sorted",
+    )
+    assert chicago.year_tolerance == 0
+    with pytest.raises(SettingsError, match=r'style .apa7. is not one of .*did you mean "apa"'):
+        ResolverSettings.for_style("apa7")
