@@ -329,20 +329,20 @@ def parse_name(raw: str) -> Name:
 # Letters that neither decompose nor are named "LATIN ... LETTER x WITH ...".
 _FOLD_LETTERS = {
     "ß": "ss",
-    "ẞ": "ss",
+    "ẞ": "SS",
     "æ": "ae",
-    "Æ": "ae",
+    "Æ": "AE",
     "œ": "oe",
-    "Œ": "oe",
+    "Œ": "OE",
     "ð": "d",
-    "Ð": "d",
+    "Ð": "D",
     "þ": "th",
-    "Þ": "th",
+    "Þ": "TH",
     "\N{LATIN SMALL LETTER DOTLESS I}": "i",
     "ȷ": "j",
     "ĸ": "k",
     "ŋ": "ng",
-    "Ŋ": "ng",
+    "Ŋ": "NG",
     "\N{MODIFIER LETTER APOSTROPHE}": "'",
     "\N{MODIFIER LETTER TURNED COMMA}": "'",
 }
@@ -361,7 +361,7 @@ def _fold_char(c: str) -> str:
     if name.startswith("LATIN ") and " WITH " in name:
         letter = name.partition(" LETTER ")[2].partition(" WITH ")[0]
         if len(letter) == 1:
-            return letter
+            return letter.lower() if " SMALL " in name else letter
     return c
 
 

@@ -101,6 +101,7 @@ _NEIGHBOURS = 10  # most similar first-author cores kept per fuzzy query
 _WIDE = 50  # most entries of one author examined for near misses; most tied entries listed
 _CHUNK = 4096  # queries per cdist call
 _PROGRESS_MIN = 5000  # citations above which a terminal gets a progress bar
+_ROMAN = re.compile(r"I{1,3}|IV|VI{0,3}|IX|X{1,3}")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+")
 _MONTHS = dict(zip("jan feb mar apr may jun jul aug sep oct nov dec".split(), range(1, 13)))  # noqa: B905, SIM905
 _ISO_DATE = re.compile(r"\s*\d{4}-(\d{1,2})(?:-(\d{1,2}))?")
@@ -127,7 +128,13 @@ def similarity(a: str, b: str) -> float:
 def _folded(name: str) -> tuple[str, ...]:
     """Folded words of a name without initials around it (``Begg C``, as Vancouver writes)."""
     words = name.split()
-    while len(words) > 1 and len(words[-1].rstrip(".")) <= 2 and words[-1].isupper():
+    numbered = any(word.casefold() in CORPORATE_WORDS for word in words)  # "Gruppe IV"
+    while (
+        len(words) > 1
+        and len(words[-1].rstrip(".")) <= 2
+        and words[-1].isupper()
+        and not (numbered and _ROMAN.fullmatch(words[-1]))
+    ):
         words.pop()
     while len(words) > 1 and len(words[0].rstrip(".")) == 1 and words[0].isupper():
         words.pop(0)  # "A Castro": an initial kept in the surname
@@ -145,6 +152,7 @@ def _person_like(name: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _core(name: str, particles: frozenset[str]) -> str:
     """Folded name without a leading ``the``, particles or trailing initials, spaces removed.
 
@@ -261,45 +269,50 @@ def _month_day(month: Any, date: Any, day: Any) -> tuple[int, int]:
 
 
 class _Index:
-    """What the resolver needs of one bibliography, built once."""
+    """What the resolver needs of one bibliography, built once per settings.
+
+    What does not depend on the settings (names, years, blocks of surnames)
+    is built once per bibliography and particles and shared (``like``).
+    """
+
+    #: Attributes an index for other settings shares with ``like``.
+    _SHARED = (
+        "keys",
+        "authors",
+        "labels",
+        "years",
+        "n",
+        "open",
+        "cores",
+        "surnames",
+        "position",
+        "by_core",
+        "by_core_year",
+        "by_acronym",
+        "_own",
+        "_fields",
+        "_blocks",
+    )
 
     def __init__(
         self,
         entries: pd.DataFrame,
         particles: frozenset[str],
         settings: ResolverSettings,
+        like: _Index | None = None,
     ) -> None:
         self.particles = particles
         self.settings = settings
-        self.keys: list[str] = entries["key"].tolist()
-        self.authors: list[tuple[str, ...]] = entries["authors"].tolist()
-        self.labels: list[str] = entries["label"].fillna("").tolist()
-        self.years: list[int | None] = [
-            None if pd.isna(year) else int(year) for year in entries["year"].tolist()
-        ]
-        self.n: list[int] = [len(names) for names in self.authors]
-        # bib.py writes "et al." in the label of an entry whose list ends "and others"
-        self.open = [
-            n < 3 and " et al. " in f"{lab} " for n, lab in zip(self.n, self.labels, strict=True)
-        ]
-        self.cores = [tuple(_core(a, particles) for a in names) for names in self.authors]
-        self.surnames = {core for cores in self.cores for core in cores}
-        self.position = {key: i for i, key in enumerate(self.keys)}
-        self.by_core: dict[str, list[int]] = defaultdict(list)
-        self.by_core_year: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-        self.by_acronym: dict[str, list[int]] = defaultdict(list)
+        if like is not None:
+            for name in self._SHARED:
+                setattr(self, name, getattr(like, name))
+        else:
+            self._build_names(entries, particles)
         groups: dict[tuple, list[int]] = defaultdict(list)
         forms: dict[tuple, list[int]] = defaultdict(list)
         for e, cores in enumerate(self.cores):
             if not cores or not cores[0]:
                 continue
-            self.by_core[cores[0]].append(e)
-            self.by_core_year[cores[0], self.years[e]].append(e)
-            first = self.authors[e][0]
-            if len(first.split()) > 1:
-                acronym = "".join(char for char in first if char.isupper()).lower()
-                if len(acronym) > 1:
-                    self.by_acronym[acronym].append(e)
             many = self._many(e)
             forms[cores[0], "+" if many else cores[1:]].append(e)
             # suffixes tell apart works whose labels print alike (pandoc drops "van")
@@ -317,13 +330,43 @@ class _Index:
                 for e in members:
                     self.group_size[e] = len(members)
                     self._group_of[e] = members
+        self._letters: dict[int, tuple[str, ...]] = {}
+
+    def _build_names(self, entries: pd.DataFrame, particles: frozenset[str]) -> None:
+        """Build what every setting shares: names, years and the lookups by first author."""
+        self.keys: list[str] = entries["key"].tolist()
+        self.authors: list[tuple[str, ...]] = entries["authors"].tolist()
+        self.labels: list[str] = entries["label"].fillna("").tolist()
+        self.years: list[int | None] = [
+            None if pd.isna(year) else int(year) for year in entries["year"].tolist()
+        ]
+        self.n: list[int] = [len(names) for names in self.authors]
+        # bib.py writes "et al." in the label of an entry whose list ends "and others"
+        self.open = [
+            n < 3 and " et al. " in f"{lab} " for n, lab in zip(self.n, self.labels, strict=True)
+        ]
+        self.cores = [tuple(_core(a, particles) for a in names) for names in self.authors]
+        self.surnames = {core for cores in self.cores for core in cores}
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        self.by_core: dict[str, list[int]] = defaultdict(list)
+        self.by_core_year: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        self.by_acronym: dict[str, list[int]] = defaultdict(list)
+        for e, cores in enumerate(self.cores):
+            if not cores or not cores[0]:
+                continue
+            self.by_core[cores[0]].append(e)
+            self.by_core_year[cores[0], self.years[e]].append(e)
+            first = self.authors[e][0]
+            if len(first.split()) > 1:
+                acronym = "".join(char for char in first if char.isupper()).lower()
+                if len(acronym) > 1:
+                    self.by_acronym[acronym].append(e)
         self._own = [s if isinstance(s, str) else "" for s in entries["year_suffix"].tolist()]
         self._fields = {
             name: entries[name].tolist() if name in entries.columns else [None] * len(entries)
             for name in ("month", "date", "day", "title")
         }
-        self._letters: dict[int, tuple[str, ...]] = {}
-        self._blocks: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+        self._blocks: dict[str, dict[str, list[str]]] = {}  # shared: filled when first needed
 
     def letters(self, e: int) -> tuple[str, ...]:
         """The suffix letters (``a``, ``b`` ...) entry ``e`` may take, shortest first.
@@ -453,17 +496,15 @@ class _Index:
 
     def neighbours(self, queries: Iterable[str], cutoff: float) -> dict[str, dict[str, float]]:
         """Find the distinct first-author cores similar to each query (itself excluded)."""
-        if self._blocks is None:
-            blocks: tuple[dict[str, list[str]], dict[str, list[str]]] = (
-                defaultdict(list),
-                defaultdict(list),
-            )
+        if not self._blocks:  # first-author cores by first and by last letter, built once
+            first: dict[str, list[str]] = defaultdict(list)
+            last: dict[str, list[str]] = defaultdict(list)
             for core in sorted(self.by_core):
-                blocks[0][core[0]].append(core)
-                blocks[1][core[-1]].append(core)
-            self._blocks = blocks
+                first[core[0]].append(core)
+                last[core[-1]].append(core)
+            self._blocks.update(first=first, last=last)
         found: dict[str, dict[str, float]] = {q: {} for q in sorted(set(queries)) if q}
-        for end, block in zip((0, -1), self._blocks, strict=True):
+        for end, block in ((0, self._blocks["first"]), (-1, self._blocks["last"])):
             groups: dict[str, list[str]] = defaultdict(list)
             for query in found:
                 groups[query[end]].append(query)
@@ -507,7 +548,8 @@ def _index(bibliography: Bibliography, settings: ResolverSettings) -> _Index:
         settings.et_al_min,
     )
     if wanted not in per_bib:
-        per_bib[wanted] = _Index(bibliography.entries, words, settings)
+        like = next((index for key, index in per_bib.items() if key[0] == words), None)
+        per_bib[wanted] = _Index(bibliography.entries, words, settings, like)
     return per_bib[wanted]
 
 
@@ -518,6 +560,7 @@ class _Query:
     citation: Citation
     variants: tuple[tuple[str, ...], ...]  # full core, then the core without given names
     known: tuple[bool, ...]  # per surname: some entry has an author of that name
+    any_known: bool  # any of them
     acronym: str  # folded single-word corporate name ("hmie"), else ""
 
 
@@ -563,9 +606,8 @@ class _Matcher:
             variants.append((full, given) if given and given != full else (full,))
         single = citation.corporate and len(citation.surnames[0].split()) == 1
         known = tuple(any(v in self.index.surnames for v in names) for names in variants)
-        return _Query(
-            citation, tuple(variants), known, fold(citation.surnames[0]) if single else ""
-        )
+        acronym = fold(citation.surnames[0]) if single else ""
+        return _Query(citation, tuple(variants), known, any(known), acronym)
 
     def candidates(
         self, q: _Query, near: dict[str, dict[str, float]] | None, span: int | None
@@ -831,7 +873,7 @@ def _another_author(q: _Query, sims: Sequence[float]) -> bool:
     has an author Zhuang the citation more likely names a work of Zhuang's that
     is missing than misspells Zhang.
     """
-    return any(s < 100 and known for s, known in zip(sims, q.known, strict=False))
+    return q.any_known and any(s < 100 and k for s, k in zip(sims, q.known, strict=False))
 
 
 def _some(items: Iterable[str], limit: int = 5) -> str:

@@ -606,3 +606,26 @@ def test_settings_for_a_style_say_what_its_csl_file_does():
     assert chicago.year_tolerance == 0
     with pytest.raises(SettingsError, match=r'style .apa7. is not one of .*did you mean "apa"'):
         ResolverSettings.for_style("apa7")
+
+
+def test_roman_numerals_of_an_organisation_are_part_of_its_name():
+    # the Danish planning groups of the corpus: "Gruppe I" to "Gruppe V", all 1974
+    bib = Bibliography.from_string(
+        "".join(
+            f"@misc{{g{n}, author = {{{{Gruppe {n}}}}}, title = {{Plan}}, year = 1974}}\n"
+            for n in ("I", "II", "IV")
+        )
+    )
+    for n in ("I", "II", "IV"):
+        found = one(f"Gruppe {n} 1974", bib)
+        assert (found.key, found.status) == (f"g{n}", "exact")
+    # a person's initials after the surname (Vancouver) still fold away
+    assert (
+        one(
+            "Begg CB 1994",
+            Bibliography.from_string(
+                "@article{begg, author = {Begg, Colin B.}, title = {T}, year = 1994}\n"
+            ),
+        ).status
+        == "exact"
+    )
