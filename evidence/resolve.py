@@ -935,7 +935,55 @@ def _run(matcher: _Matcher, citations: Iterable[Citation], progress: bool | None
                 found = matcher.candidates(q, near, None)
             results[q.citation] = matcher.decide(q, found)
             bar.update()
+    _distrust_missing_letters(matcher, results)
     return results
+
+
+def _letter_rank(letter: str) -> int:
+    """Position of a suffix among ``a`` ... ``z``, ``aa`` ...: ``a`` is 0, ``aa`` is 26."""
+    value = 0
+    for char in letter:
+        value = value * 26 + ord(char) - ord("a")
+    return sum(26**length for length in range(1, len(letter))) + value
+
+
+def _distrust_missing_letters(matcher: _Matcher, results: dict[Citation, _Result]) -> None:
+    """Take back suffixed keys of works some of which the bibliography lacks.
+
+    When the citations name ``2008c`` but the bibliography has only two works
+    of those authors and year, one work the text cites is missing, and the
+    letters the style gave (``a`` may be the missing one) cannot be matched to
+    the works that remain: each such citation becomes ``unresolved``, the
+    entry it matched listed first.
+    """
+    particles = matcher.index.particles
+
+    def authors_and_year(c: Citation) -> tuple:
+        return (tuple(_core(s, particles) for s in c.surnames), c.et_al, c.year, c.no_date)
+
+    cited: dict[tuple, set[str]] = defaultdict(set)
+    for c in results:
+        if c.year_suffix:
+            cited[authors_and_year(c)].add(c.year_suffix)
+    for c, result in list(results.items()):
+        if not (c.year_suffix and result.key and result.status == "exact"):
+            continue
+        size = matcher.index.group_size[matcher.index.position[result.key]]
+        letters = cited[authors_and_year(c)]
+        beyond = max(letters, key=_letter_rank)
+        if _letter_rank(beyond) < size:
+            continue
+        year = c.date.removesuffix(c.year_suffix).rstrip("-")
+        results[c] = result._replace(
+            key=None,
+            status="unresolved",
+            candidates=((result.key, result.score), *result.candidates),
+            reason=(
+                f"{c.authors} {c.date} would be {result.key}, but the citations also name "
+                f"{c.authors} {year}{beyond} and the bibliography has {size} such works: a work "
+                "the text cites is missing, so its letters cannot be matched to the works left"
+            ),
+        )
 
 
 def _pinned(

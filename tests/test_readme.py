@@ -49,6 +49,7 @@ def test_readme_examples_run(argv, tmp_path, monkeypatch):
     (tmp_path / "review.txt").write_text(
         "Trust\n\nTrust matters (Rushmore & Pallis 2002, Johnson et al 2003).\n"
     )
+    (tmp_path / "cited.txt").write_text("Cameron & Lart, 2003\nJohnson et al., 2003\n")
     monkeypatch.chdir(tmp_path)
     out, err = io.StringIO(), io.StringIO()
     code = main(argv[1:], stdout=out, stderr=err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import pandas as pd
 import pytest
@@ -629,3 +630,28 @@ def test_roman_numerals_of_an_organisation_are_part_of_its_name():
         ).status
         == "exact"
     )
+
+
+def test_letters_beyond_the_works_left_mean_one_is_missing():
+    # the review cites Stengers 2011a, 2011b and 2011c; the bibliography lost one of the
+    # three, so "a" may be the lost one and no letter can be matched to the two left
+    bib = Bibliography.from_string(
+        "@book{think, author = {Stengers, I.}, title = {Thinking with Whitehead}, year = 2011}\n"
+        "@book{cosmo, author = {Stengers, I.}, title = {Cosmopolitics}, year = 2011}\n"
+    )
+    found = resolve(["Stengers 2011a", "Stengers 2011b", "Stengers 2011c"], bib)
+    assert found["key"].isna().all()
+    assert (found["status"] == "unresolved").all()
+    assert "2011c" in found["reason"][0] and "missing" in found["reason"][0]
+    assert found["candidates"][0][0][0] == "cosmo"  # what it would have been, listed first
+    # without 2011c among the citations, the two letters match the two works
+    assert resolve(["Stengers 2011a", "Stengers 2011b"], bib)["key"].tolist() == [
+        "cosmo",
+        "think",
+    ]
+
+
+def test_suffixes_count_as_styles_continue_past_z():
+    rank = sys.modules["evidence.resolve"]._letter_rank
+    suffixes = sys.modules["evidence.resolve"]._suffixes()
+    assert all(rank(letter) == i for i, letter in zip(range(1000), suffixes, strict=False))
