@@ -79,7 +79,7 @@ from . import schema
 from .bib import Bibliography
 from .citation import CORPORATE_WORDS, Citation, parse_citation
 from .errors import CitationError
-from .names import fold, parse_name, strip_accents
+from .names import fold, parse_name, split_names, strip_accents
 from .settings import ResolverSettings
 
 __all__ = ["COLUMNS", "STATUSES", "Status", "resolve", "similarity"]
@@ -364,9 +364,15 @@ class _Index:
         self._own = [s if isinstance(s, str) else "" for s in entries["year_suffix"].tolist()]
         self._fields = {
             name: entries[name].tolist() if name in entries.columns else [None] * len(entries)
-            for name in ("month", "date", "day", "title")
+            for name in ("month", "date", "day", "title", "author")
         }
         self._blocks: dict[str, dict[str, list[str]]] = {}  # shared: filled when first needed
+
+    def given(self, e: int) -> str:
+        """The given names of entry ``e``'s first author, as written (``Daniël``, ``S.``)."""
+        author = self._fields["author"][e]
+        names = split_names(author) if isinstance(author, str) else []
+        return parse_name(names[0]).first if names else ""
 
     def letters(self, e: int) -> tuple[str, ...]:
         """The suffix letters (``a``, ``b`` ...) entry ``e`` may take, shortest first.
@@ -694,6 +700,8 @@ class _Matcher:
         fits.sort(key=lambda f: (-f.score, self.index.keys[f.entry]))
         best = fits[0]
         close = [f for f in fits if best.score - f.score < self.settings.ambiguity_margin]
+        close, told = self._by_given_name(q, close)
+        best = close[0]
         if len(close) > 1:
             listed = _some(f"{self.index.keys[f.entry]} ({f.score})" for f in close)
             why = f"{len(close)} entries fit {c.authors} {c.date}".rstrip() + (
@@ -710,7 +718,8 @@ class _Matcher:
             )
             return self._result(q, None, "unresolved", found, why, tied=[best], final=False)
         status: Status = "year_mismatch" if best.exact else "fuzzy"
-        return self._result(q, best, status, found, self._inexact_reason(q, best), final=False)
+        why = self._inexact_reason(q, best) + told
+        return self._result(q, best, status, found, why, final=False)
 
     def letters(self, f: _Fit) -> tuple[str, ...]:
         """Return the suffix letters the entry of ``f`` may take."""
@@ -725,9 +734,41 @@ class _Matcher:
         )
         return int(same)
 
+    def _by_given_name(self, q: _Query, fits: list[_Fit]) -> tuple[list[_Fit], str]:
+        """Keep, of several fits, those whose first author has the given names cited.
+
+        Author-date styles print given names or initials to tell apart authors
+        of the same surname (``Daniël Lakens`` and ``Daniel Lakens``, ``S.
+        Vallgårda`` and ``Signild Vallgårda``): the same given names as
+        written beat the same but for accents and case, which beat the same
+        initials, which beat neither. Returns the fits kept and, when that
+        leaves one of several, a note saying so for the reason.
+        """
+        cited = self._cited_given(q) if len(fits) > 1 else ""
+        if not cited:
+            return fits, ""
+        ranks = [_given_agreement(cited, self.index.given(f.entry)) for f in fits]
+        best = max(ranks)
+        kept = [f for f, r in zip(fits, ranks, strict=True) if r == best] if best else fits
+        if len(kept) != 1:
+            return kept, ""
+        others = _some(self.index.keys[f.entry] for f in fits if f is not kept[0])
+        return kept, f"; the given name {cited} tells it from {others}"
+
+    def _cited_given(self, q: _Query) -> str:
+        """The given names or initials printed before the first surname, if any."""
+        c = q.citation
+        first = c.surnames[0]
+        if len(q.variants[0]) > 1:  # read as "Daniël Lakens": given names and surname
+            return parse_name(first).first
+        before = c.raw[: max(c.raw.find(first), 0)]
+        found = _INITIALS_AT_END.search(before)
+        return found.group(1).strip() if found else ""
+
     def _exact(self, q: _Query, tier: list[_Fit], found: list[_Fit]) -> _Result:
         c, keys = q.citation, self.index.keys
         tier.sort(key=lambda f: keys[f.entry])
+        tier, told = self._by_given_name(q, tier)
         dated = c.year is not None or c.no_date is not None
         if len(tier) == 1:
             f = tier[0]
@@ -737,7 +778,7 @@ class _Matcher:
                     f"no year given; {c.authors} {_verb(c)} only {keys[f.entry]} ({year or 'n.d.'})"
                 )
                 return self._result(q, f, "no_year", found, why)
-            return self._result(q, f, "exact", found, self._exact_reason(q, f))
+            return self._result(q, f, "exact", found, self._exact_reason(q, f) + told)
         listed = _some(keys[f.entry] for f in tier)
         if not dated:
             years = _some(f"{keys[f.entry]} ({self.index.years[f.entry]})" for f in tier)
@@ -937,6 +978,24 @@ def _run(matcher: _Matcher, citations: Iterable[Citation], progress: bool | None
             bar.update()
     _distrust_missing_letters(matcher, results)
     return results
+
+
+_INITIALS_AT_END = re.compile(r"(?:^|[\s(\[])((?:[^\W\d_]\.[\s-]*)+)$")
+
+
+def _given_agreement(cited: str, given: str) -> int:
+    """3: the same given names as written; 2: accents and case aside; 1: initials; 0: no."""
+    cited_words, given_words = fold(cited).split(), fold(given).split()
+    if not cited_words or not given_words:
+        return 0
+    if cited.split() == given.split():
+        return 3
+    if cited_words == given_words:
+        return 2
+    initials = [word[0] for word in given_words]
+    if all(len(word) == 1 for word in cited_words):
+        return int([word[0] for word in cited_words] == initials[: len(cited_words)])
+    return 0
 
 
 def _letter_rank(letter: str) -> int:

@@ -655,3 +655,32 @@ def test_suffixes_count_as_styles_continue_past_z():
     rank = sys.modules["evidence.resolve"]._letter_rank
     suffixes = sys.modules["evidence.resolve"]._suffixes()
     assert all(rank(letter) == i for i, letter in zip(range(1000), suffixes, strict=False))
+
+
+VALLGARDA = """
+@article{dl, author = {Lakens, Daniël}, title = {My}, year = 2023}
+@article{dn, author = {Lakens, Daniel}, title = {When}, year = 2023}
+@article{sv, author = {Vallgårda, S.}, title = {Liberal}, year = 2010}
+@article{sg, author = {Vallgårda, Signild}, title = {Focus}, year = 2010}
+"""
+
+
+@pytest.mark.parametrize(
+    ("citation", "key"),
+    [
+        # as pandoc's Chicago style prints two authors it must tell apart (corpus names)
+        ("Daniël Lakens (2023)", "dl"),
+        ("Daniel Lakens 2023", "dn"),
+        ("S. Vallgårda 2010", "sv"),
+        ("(Signild Vallgårda 2010)", "sg"),
+        ("Lakens 2023", None),  # nothing tells them apart
+        ("W. Vallgårda 2010", None),  # initials of neither
+    ],
+)
+def test_given_names_printed_to_tell_authors_apart_choose_the_entry(citation, key):
+    found = one(citation, Bibliography.from_string(VALLGARDA))
+    assert (found.key if isinstance(found.key, str) else None) == key
+    if key:
+        assert "tells it from" in found.reason
+    else:
+        assert found.status == "ambiguous"
