@@ -56,6 +56,7 @@ An exact fit always wins over inexact ones; a pinned key (``keys=``) over all.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
 import itertools
@@ -976,8 +977,33 @@ def _run(matcher: _Matcher, citations: Iterable[Citation], progress: bool | None
                 found = matcher.candidates(q, near, None)
             results[q.citation] = matcher.decide(q, found)
             bar.update()
+    for citation, result in results.items():
+        if result.key is None:
+            results[citation] = _as_two_authors(matcher, citation) or result
     _distrust_missing_letters(matcher, results)
     return results
+
+
+_AND = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _as_two_authors(matcher: _Matcher, citation: Citation) -> _Result | None:
+    """Read an organisation's name with "and" in it as two authors, if that finds a key.
+
+    ``Hausenberg and Fredensborg Kommune 2012`` reads as one organisation
+    (``Kommune``), but no entry has it as its author; ``Hausenberg`` and
+    ``Fredensborg Kommune`` may be.
+    """
+    parts = _AND.split(citation.surnames[0]) if citation.corporate else []
+    if len(citation.surnames) != 1 or len(parts) != 2:
+        return None
+    two = dataclasses.replace(citation, surnames=tuple(parts), corporate=False)
+    q = matcher.query(two)
+    found = matcher.decide(q, matcher.candidates(q, None, matcher.settings.year_tolerance))
+    if found.key is None:
+        return None
+    read = f'read as two authors, "{parts[0]}" and "{parts[1]}": '
+    return found._replace(reason=read + found.reason)
 
 
 _INITIALS_AT_END = re.compile(r"(?:^|[\s(\[])((?:[^\W\d_]\.[\s-]*)+)$")

@@ -684,3 +684,17 @@ def test_given_names_printed_to_tell_authors_apart_choose_the_entry(citation, ke
         assert "tells it from" in found.reason
     else:
         assert found.status == "ambiguous"
+
+
+def test_an_organisation_with_and_in_its_name_is_read_as_two_authors_when_that_fits():
+    # from the corpus (Danish planning documents): a person and a municipality
+    bib = Bibliography.from_string(
+        "@report{h, author = {Hausenberg and {Fredensborg Kommune}}, title = {K}, year = 2012}\n"
+        "@report{m, author = {{Marks and Spencer Group}}, title = {A}, year = 2001}\n"
+    )
+    two = one("Hausenberg and Fredensborg Kommune (2012)", bib)
+    assert (two.key, two.status) == ("h", "exact")
+    assert two.reason.startswith('read as two authors, "Hausenberg" and "Fredensborg Kommune"')
+    whole = one("Marks and Spencer Group 2001", bib)  # one organisation, as its entry has it
+    assert (whole.key, whole.status) == ("m", "exact")
+    assert not whole.reason.startswith("read as two")
