@@ -62,13 +62,12 @@ import heapq
 import itertools
 import os
 import re
-import string
 import sys
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Literal, NamedTuple, get_args
 
 import numpy as np
 import pandas as pd
@@ -80,8 +79,9 @@ from . import schema
 from .bib import Bibliography
 from .citation import CORPORATE_WORDS, Citation, parse_citation
 from .errors import CitationError
-from .names import fold, parse_name, split_names, strip_accents
+from .names import fold, parse_name, split_names
 from .settings import ResolverSettings
+from .suffixes import letter_rank, month_day, order_keys, suffix_letters
 
 __all__ = ["COLUMNS", "STATUSES", "Status", "resolve", "similarity"]
 
@@ -103,9 +103,6 @@ _WIDE = 50  # most entries of one author examined for near misses; most tied ent
 _CHUNK = 4096  # queries per cdist call
 _PROGRESS_MIN = 5000  # citations above which a terminal gets a progress bar
 _ROMAN = re.compile(r"I{1,3}|IV|VI{0,3}|IX|X{1,3}")
-_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
-_MONTHS = dict(zip("jan feb mar apr may jun jul aug sep oct nov dec".split(), range(1, 13)))  # noqa: B905, SIM905
-_ISO_DATE = re.compile(r"\s*\d{4}-(\d{1,2})(?:-(\d{1,2}))?")
 
 
 def similarity(a: str, b: str) -> float:
@@ -170,103 +167,6 @@ def _core(name: str, particles: frozenset[str]) -> str:
     while len(words) > 1 and words[0] in particles:
         words = words[1:]
     return "".join(words)
-
-
-_QUOTES = re.compile(r"(?<!\S)[\"'‘’“”]+|[\"'‘’“”]+(?=[\s,.;:!?)]|$)")
-
-
-def _plain(text: str) -> str:
-    """Casefolded text without accents or quotation marks: where every reading below starts.
-
-    Quotation marks around words go (pandoc reads ``'free word order'`` as a
-    quotation, not as text); an apostrophe inside a word stays.
-    """
-    return _QUOTES.sub("", strip_accents(text).casefold())
-
-
-_NOT_ALNUM = re.compile(r"[\W_]")  # neither a letter nor a digit
-#: Punctuation in the order of the Unicode Collation Algorithm's default table;
-#: any other mark sorts after these, and all of them before digits and letters.
-_PUNCTUATION_ORDER = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
-_OTHER_MARK = chr(2 + len(_PUNCTUATION_ORDER))
-#: Spaces and ASCII punctuation to their ranks (spaces first), for ``str.translate``.
-_RANKS = {ord(c): chr(2 + i) for i, c in enumerate(_PUNCTUATION_ORDER)} | {
-    ord(c): "\x01" for c in " \t\n\r\f\v"
-}
-#: The same, with every ASCII letter and digit read as one rank above them all.
-_SHAPE = _RANKS | {ord(c): "\x7f" for c in string.ascii_lowercase + string.digits}
-_OTHER_NOT_ALNUM = re.compile(r"[^\x00-\x7f\w]|_")  # non-ASCII marks; "_" is ranked
-
-
-def _ranked(text: str, table: dict[int, str]) -> str:
-    """``text`` with its spaces and punctuation replaced by their ranks below letters."""
-    ranked = text.translate(table)
-    return ranked if ranked.isascii() else _OTHER_NOT_ALNUM.sub(_OTHER_MARK, ranked)
-
-
-def _punctuation_first(title: str) -> str:
-    """A title's sort key with spaces and punctuation kept, ranked before digits and letters.
-
-    So the Unicode Collation Algorithm's default table ranks them:
-    ``GAIA Erratum`` sorts before ``GAIA.``.
-    """
-    return _ranked(_plain(title), _RANKS)
-
-
-def _punctuation_dropped(title: str) -> str:
-    """A title's sort key with punctuation removed and spaces kept: ``N.Pa-O`` is ``npao``."""
-    return re.sub(r"[^\w\s]|_", "", _plain(title))
-
-
-_WORD_BREAKS = re.compile(r"(?:[\s,]|(?<=\S)['’])+")  # "'Mexican'" opens a quote: no break
-
-
-def _pandoc_words(title: str) -> tuple[tuple[str, str], ...]:
-    """A title's sort key as pandoc's citeproc compares titles (2.17, measured).
-
-    Words split at spaces, commas and apostrophes (not at a quotation mark
-    that opens a word), compared one by one: first by their letters and
-    digits (case and accents aside), then by their other characters, each
-    sorting before a letter, in the Unicode default order (``list-`` before
-    ``list:``). So ``Gaia Erratum.`` sorts before ``Gaia.``
-    (``gaia`` before ``gaia.``), ``notesjottings`` before ``N.Pa-O``
-    (``npao``) and ``Ch'iang`` before ``Chart`` (``ch`` before ``chart``). This
-    reproduces the order pandoc gave 632 undated works of one author in the
-    resolver benchmark; none of the other readings comes close.
-    """
-    return tuple(
-        (_NOT_ALNUM.sub("", word), _ranked(word, _SHAPE))
-        for word in _WORD_BREAKS.split(_plain(title).strip())
-    )
-
-
-#: How programs read a title when they sort by it: as pandoc's citeproc does,
-#: punctuation read as a space (:func:`evidence.names.fold`), dropped, or kept
-#: and ranked first. ``title_collation="any"`` tries them all.
-_TITLE_READINGS: dict[str, tuple[Callable[[str], Any], ...]] = {
-    "any": (_pandoc_words, fold, _punctuation_dropped, _punctuation_first),
-    "pandoc": (_pandoc_words,),
-}
-
-
-def _suffixes() -> Iterator[str]:
-    """Yield ``a`` ... ``z``, then ``aa``, ``ab`` ... without end, as CSL continues past 26."""
-    for length in itertools.count(1):
-        for letters in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=length):
-            yield "".join(letters)
-
-
-def _month_day(month: Any, date: Any, day: Any) -> tuple[int, int]:
-    """Month and day (0 when unknown) from the ``date``, ``month`` and ``day`` fields."""
-    m = d = 0
-    if isinstance(date, str) and (found := _ISO_DATE.match(date)):
-        m, d = int(found.group(1)), int(found.group(2) or 0)
-    if not m and isinstance(month, str):
-        text = month.strip().lower()
-        m = _MONTHS.get(text[:3], int(text) if text.isdigit() and int(text) <= 12 else 0)
-    if not d and isinstance(day, str) and day.strip().isdigit():
-        d = int(day)
-    return m, d
 
 
 class _Index:
@@ -436,7 +336,7 @@ class _Index:
         (:attr:`ResolverSettings.suffix_order` says which, when it is known);
         CSL processors differ on whether a leading "A", "An" or "The" counts
         (:attr:`ResolverSettings.leading_articles`), and on punctuation
-        (:data:`_TITLE_READINGS`: pandoc's citeproc sorts ``GAIA Erratum``
+        (:data:`evidence.suffixes.TITLE_READINGS`: pandoc's citeproc sorts ``GAIA Erratum``
         before ``GAIA.``, ``notesjottings`` before ``N.Pa-O``). The letters an
         entry gets under each of these orders are all kept, so a suffix that
         the orders give to different entries matches both, and resolves as
@@ -452,7 +352,7 @@ class _Index:
         for reading, author in itertools.product(
             range(len(next(iter(orders.values()), ()))), authors
         ):
-            free = (letter for letter in _suffixes() if letter not in taken)
+            free = (letter for letter in suffix_letters() if letter not in taken)
             rest = sorted(((author(e), keys[reading]), e) for e, keys in orders.items())
             for _, run in itertools.groupby(rest, key=lambda pair: pair[0]):
                 tied = [e for _, e in run]
@@ -465,22 +365,11 @@ class _Index:
         fields = self._fields
         title = fields["title"][e] if isinstance(fields["title"][e], str) else ""
         date = (  # a month without a year is no date: CSL sorts such works by title
-            _month_day(fields["month"][e], fields["date"][e], fields["day"][e])
+            month_day(fields["month"][e], fields["date"][e], fields["day"][e])
             if self.years[e] is not None
             else (0, 0)
         )
-        months = {"any": (True, False), "date-title": (True,), "year-title": (False,)}
-        skipped = {"either": (True, False), "skipped": (True,), "sorted": (False,)}
-        read = {
-            (strip, reading): reading(_ARTICLE.sub("", title.lower()) if strip else title)
-            for strip in skipped[self.settings.leading_articles]
-            for reading in _TITLE_READINGS[self.settings.title_collation]
-        }
-        return tuple(
-            (*(date if with_month else (0, 0)), read[strip, reading])
-            for with_month in months[self.settings.suffix_order]
-            for strip, reading in read
-        )
+        return order_keys(title, date, self.settings)
 
     def entries_of(
         self, core: str, year: int | None, span: int | None, *, undated: bool = False
@@ -1024,14 +913,6 @@ def _given_agreement(cited: str, given: str) -> int:
     return 0
 
 
-def _letter_rank(letter: str) -> int:
-    """Position of a suffix among ``a`` ... ``z``, ``aa`` ...: ``a`` is 0, ``aa`` is 26."""
-    value = 0
-    for char in letter:
-        value = value * 26 + ord(char) - ord("a")
-    return sum(26**length for length in range(1, len(letter))) + value
-
-
 def _distrust_missing_letters(matcher: _Matcher, results: dict[Citation, _Result]) -> None:
     """Take back suffixed keys of works some of which the bibliography lacks.
 
@@ -1054,9 +935,9 @@ def _distrust_missing_letters(matcher: _Matcher, results: dict[Citation, _Result
         if not (c.year_suffix and result.key and result.status == "exact"):
             continue
         size = matcher.index.group_size[matcher.index.position[result.key]]
-        letters = cited[authors_and_year(c)]
-        beyond = max(letters, key=_letter_rank)
-        if _letter_rank(beyond) < size:
+        cited_letters = cited[authors_and_year(c)]
+        beyond = max(cited_letters, key=letter_rank)
+        if letter_rank(beyond) < size:
             continue
         year = c.date.removesuffix(c.year_suffix).rstrip("-")
         results[c] = result._replace(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 
 import pandas as pd
 import pytest
@@ -17,6 +16,7 @@ from evidence.errors import CitationError, SettingsError
 from evidence.names import fold
 from evidence.resolve import COLUMNS, STATUSES, resolve
 from evidence.settings import ResolverSettings
+from evidence.suffixes import letter_rank, suffix_letters
 
 from conftest import CORPUS_BIB, ROOT
 
@@ -652,9 +652,8 @@ def test_letters_beyond_the_works_left_mean_one_is_missing():
 
 
 def test_suffixes_count_as_styles_continue_past_z():
-    rank = sys.modules["evidence.resolve"]._letter_rank
-    suffixes = sys.modules["evidence.resolve"]._suffixes()
-    assert all(rank(letter) == i for i, letter in zip(range(1000), suffixes, strict=False))
+    letters = zip(range(1000), suffix_letters(), strict=False)
+    assert all(letter_rank(letter) == i for i, letter in letters)
 
 
 VALLGARDA = """
