@@ -34,16 +34,17 @@ __all__ = ["MAX_LENGTH", "Citation", "parse_citation"]
 #: Longest text read as one citation, in characters.
 MAX_LENGTH = 300
 
-_YEAR = r"(?<!\d)(?P<year>1\d{3}|20\d{2}|21\d{2})(?P<suffix>[a-z]{1,2})?"
+_FULL_YEAR = r"(?:1\d{3}|20\d{2}|21\d{2})"
+_YEAR = rf"(?<!\d)(?P<year>{_FULL_YEAR})(?P<suffix>[a-z]{{1,2}})?"
 _NO_DATE = (
     r"(?P<nodate>n\.\s?d\.?|n\.?d\.|no\s+date|undated|in\s+press|forthcoming"
     r"|in\s+preparation|submitted)(?:\s?-\s?|\s)?(?P<ndsuffix>(?<=[.\s-])[a-z]{1,3})?"
 )
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
+#: The months as dates print them in full (APA's ``February 19, 1962``), a regex alternation.
+MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
 )
-_FULL_YEAR = r"(?:1\d{3}|20\d{2}|21\d{2})"
+_MONTH = rf"(?:{MONTH_NAMES}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
 #: What may follow the year a style uses: another year (``1992/1993``) and an
 #: original date in brackets (``1989 [1987]``; pandoc's Markdown escapes them).
 _YEAR_EXTRAS = re.compile(
@@ -64,7 +65,7 @@ _LOCATOR_AT_END = re.compile(
     r"|\d{1,3})(?:\s*[-–—]\s*\d{1,4})?))\)?$",  # "p. 12", ", 36", ", viii:166" (volume:page)
     re.IGNORECASE,
 )
-_ANY_YEAR = re.compile(r"(?<!\d)(?:1\d{3}|20\d{2}|21\d{2})(?!\d)")
+_ANY_YEAR = re.compile(rf"(?<!\d){_FULL_YEAR}(?!\d)")
 _PREFIX = re.compile(r"^(?:(?:see\s+also|see|e\.\s?g\.|cf\.?|compare|also)[\s,:]+)+", re.I)
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _ET_AL = re.compile(

@@ -271,14 +271,13 @@ def _cmd_extract(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFram
     bib = Bibliography.from_file(args.bib, strict=args.strict) if args.bib else None
     themes_path = args.themes or (DEFAULT_THEMES if Path(DEFAULT_THEMES).is_file() else None)
     themes = Themes.from_file(themes_path, strict=args.strict) if themes_path else None
+    settings = _settings(args)
     frames = []
     for source in args.files:
         if source == "-":
-            frames.append(
-                extract(sys.stdin.read(), bib, themes, document="-", settings=_settings(args))
-            )
+            frames.append(extract(sys.stdin.read(), bib, themes, document="-", settings=settings))
         else:
-            frames.append(extract(Path(source), bib, themes, settings=_settings(args)))
+            frames.append(extract(Path(source), bib, themes, settings=settings))
     found = pd.concat(frames, ignore_index=True) if frames else extract("", bib, themes)
     if not (args.propose_tags or args.append):
         return found, 0

@@ -35,7 +35,7 @@ import pandas as pd
 
 from . import schema
 from .bib import Bibliography
-from .citation import CORPORATE_WORDS, MAX_LENGTH
+from .citation import CORPORATE_WORDS, MAX_LENGTH, MONTH_NAMES
 from .io import decode_bytes, read_bytes
 from .resolve import resolve
 from .settings import DEFAULT_PARTICLES, ResolverSettings
@@ -61,9 +61,7 @@ _DATE = (
     rf"(?P<printed>(?P<year>{_YEAR_DIGITS})(?:/(?:{_YEAR_DIGITS}|\d\d)(?!\d))?(?P<suffix>[a-z]?)"
     rf"|{_NO_DATE})(?:\s*\\?\[{_YEAR_DIGITS}[a-z]?\\?\])?"
 )
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
+_MONTH = rf"(?:{MONTH_NAMES})"
 _LOCATOR = r"(?:pp?\.\s*)?(?:(?:\d{1,4}|[ivxlcIVXLC]{1,8}):\s?)?\d+(?:\s*[-–]\s*\d+)?"
 _BARE_YEAR = re.compile(rf"^\s*{_DATE}\s*$")
 _ENDS_WITH_YEAR = re.compile(

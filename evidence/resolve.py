@@ -297,9 +297,9 @@ class _Index:
             # agree, and a program tells "DeLancey" from "Delancey" (or "G Cowan" from
             # "Cowan") where a reader does not
             for narrower in (
-                lambda e: tuple("".join(_folded(a)) for a in self.authors[e][: self._shown(e)]),
-                lambda e: (tuple("".join(_folded(a)) for a in self.authors[e]), self.open[e]),
-                lambda e: self.authors[e][: self._shown(e)],
+                lambda m: tuple("".join(_folded(a)) for a in self.authors[m][: self._shown(m)]),
+                lambda m: (tuple("".join(_folded(a)) for a in self.authors[m]), self.open[m]),
+                lambda m: self.authors[m][: self._shown(m)],
             ):
                 subgroups: dict[tuple, list[int]] = defaultdict(list)
                 for member in members:
@@ -456,7 +456,6 @@ class _Query:
     citation: Citation
     variants: tuple[tuple[str, ...], ...]  # full core, then the core without given names
     known: tuple[bool, ...]  # per surname: some entry has an author of that name
-    any_known: bool  # any of them
     acronym: str  # folded single-word corporate name ("hmie"), else ""
 
 
@@ -503,7 +502,7 @@ class _Matcher:
         single = citation.corporate and len(citation.surnames[0].split()) == 1
         known = tuple(any(v in self.index.surnames for v in names) for names in variants)
         acronym = fold(citation.surnames[0]) if single else ""
-        return _Query(citation, tuple(variants), known, any(known), acronym)
+        return _Query(citation, tuple(variants), known, acronym)
 
     def candidates(
         self, q: _Query, near: dict[str, dict[str, float]] | None, span: int | None
@@ -804,7 +803,7 @@ def _another_author(q: _Query, sims: Sequence[float]) -> bool:
     has an author Zhuang the citation more likely names a work of Zhuang's that
     is missing than misspells Zhang.
     """
-    return q.any_known and any(s < 100 and k for s, k in zip(sims, q.known, strict=False))
+    return any(s < 100 and k for s, k in zip(sims, q.known, strict=False))
 
 
 def _some(items: Iterable[str], limit: int = 5) -> str:
