@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import heapq
 import itertools
 import os
 import re
@@ -66,7 +65,6 @@ import sys
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Literal, NamedTuple, get_args
 
 import numpy as np
@@ -211,13 +209,16 @@ class _Index:
             self._build_names(entries, particles)
         groups: dict[tuple, list[int]] = defaultdict(list)
         forms: dict[tuple, list[int]] = defaultdict(list)
-        for e, cores in enumerate(self.cores):
+        et_al_min = settings.et_al_min
+        for e, (cores, n, open_, year) in enumerate(
+            zip(self.cores, self.n, self.open, self.years, strict=True)
+        ):
             if not cores or not cores[0]:
                 continue
-            many = self._many(e)
+            many = n >= et_al_min or open_  # as _many(e), inline: this loop is hot
             forms[cores[0], "+" if many else cores[1:]].append(e)
             # suffixes tell apart works whose labels print alike (pandoc drops "van")
-            groups[(*cores[: self._shown(e)], "+" if many else "", self.years[e])].append(e)
+            groups[(cores[0], "+", year) if many else (*cores, "", year)].append(e)
         # how many works the same cited authors have in all (any year)
         self.works = [1] * len(self.keys)
         for members in forms.values():
@@ -376,12 +377,14 @@ class _Index:
     ) -> list[int]:
         """Entries whose first author has ``core``, ``span`` years around ``year``.
 
-        ``undated`` (for ``n.d.``) looks among the entries without a year.
-        ``span=None`` gives every entry of that author, the nearest years first
-        and at most a few dozen when a year is given (for listing near misses).
+        ``undated`` (for ``n.d.``) looks among the entries without a year; an
+        entry without a year is a year from any year, so ``span=0`` leaves it
+        out. ``span=None`` gives every entry of that author, the nearest years
+        first and at most a few dozen when a year is given (for listing near
+        misses).
         """
         if span is not None and (year is not None or undated):
-            found = list(self.by_core_year.get((core, None), []))
+            found = list(self.by_core_year.get((core, None), [])) if span or undated else []
             for y in range(year - span, year + span + 1) if year is not None else ():
                 found += self.by_core_year.get((core, y), [])
             return found
@@ -449,8 +452,7 @@ def _index(bibliography: Bibliography, settings: ResolverSettings) -> _Index:
     return per_bib[wanted]
 
 
-@dataclass(frozen=True)
-class _Query:
+class _Query(NamedTuple):
     """A parsed citation with its matching keys: per surname, its core(s)."""
 
     citation: Citation
@@ -470,6 +472,36 @@ class _Fit(NamedTuple):
     how: str  # how the first surname matched: exact, given, fuzzy, acronym
 
 
+class _Found:
+    """The scored candidates of one citation signature (see :meth:`_Matcher.candidates`).
+
+    ``ranked`` holds them all, best first; ``fitting`` those that fit, in the
+    same order. :meth:`taking` says which take a suffix letter.
+    """
+
+    __slots__ = ("_letters", "_taking", "fitting", "ranked")
+
+    def __init__(self, ranked: tuple[_Fit, ...], letters: Callable[[int], tuple[str, ...]]):
+        self.ranked = ranked
+        self.fitting = tuple(f for f in ranked if f.fits)
+        self._letters = letters
+        self._taking: dict[str, set[int]] | None = None
+
+    def taking(self, letter: str) -> set[int]:
+        """The entries of the cited year that fit and may take the suffix ``letter``.
+
+        Worked out for every letter at once, the first time: an author with
+        hundreds of undated works is cited with hundreds of suffixes.
+        """
+        if self._taking is None:
+            self._taking = defaultdict(set)
+            for f in self.fitting:
+                if f.gap == 0:
+                    for each in self._letters(f.entry):
+                        self._taking[each].add(f.entry)
+        return self._taking.get(letter, set())
+
+
 class _Result(NamedTuple):
     key: str | None
     status: Status
@@ -485,6 +517,10 @@ class _Matcher:
     def __init__(self, index: _Index, settings: ResolverSettings) -> None:
         self.index = index
         self.settings = settings
+        #: Fuzzy neighbours of the first-author cores of this run's inexact citations.
+        self.near: dict[str, dict[str, float]] = {}
+        # scored candidates per what scoring reads of a citation (see candidates)
+        self._found: dict[tuple, _Found] = {}
 
     def query(self, citation: Citation) -> _Query:
         particles = self.index.particles
@@ -495,23 +531,37 @@ class _Matcher:
             # them to tell authors apart) may have been read as an organisation's name
             given = (
                 _core(parse_name(name).surname, particles)
-                if not citation.corporate or _person_like(name)
+                if " " in name and (not citation.corporate or _person_like(name))
                 else ""
             )
             variants.append((full, given) if given and given != full else (full,))
         single = citation.corporate and len(citation.surnames[0].split()) == 1
-        known = tuple(any(v in self.index.surnames for v in names) for names in variants)
+        surnames = self.index.surnames
+        known = tuple(not surnames.isdisjoint(names) for names in variants)
         acronym = fold(citation.surnames[0]) if single else ""
         return _Query(citation, tuple(variants), known, acronym)
 
-    def candidates(
-        self, q: _Query, near: dict[str, dict[str, float]] | None, span: int | None
-    ) -> list[_Fit]:
-        """Score every entry whose first author could be the citation's.
+    def candidates(self, q: _Query, span: int | None, *, fuzzy: bool = False) -> _Found:
+        """Score every entry whose first author could be the citation's, best first.
 
-        ``near`` holds the fuzzy neighbours of first-author cores; ``span`` is
-        the year window (see :meth:`_Index.entries_of`).
+        ``span`` is the year window (see :meth:`_Index.entries_of`); ``fuzzy``
+        adds the entries of similar first authors (:attr:`near`). Ordered by
+        score, then key. Citations that differ only in what scoring does not
+        read (a suffix, a locator, their wording) share one tuple: a review
+        cites a work many times, and an author may have hundreds of works.
         """
+        c = q.citation
+        undated = c.no_date == "n.d."
+        signature = (q.variants, q.known, q.acronym, c.et_al, c.year, undated, span, fuzzy)
+        found = self._found.get(signature)
+        if found is None:
+            keys = self.index.keys
+            ranked = sorted(self._score(q, span, fuzzy), key=lambda f: (-f.score, keys[f.entry]))
+            found = self._found[signature] = _Found(tuple(ranked), self.index.letters)
+        return found
+
+    def _score(self, q: _Query, span: int | None, fuzzy: bool) -> list[_Fit]:
+        """Score the candidates of :meth:`candidates`, in no particular order."""
         year, undated = q.citation.year, q.citation.no_date == "n.d."
         entries_of = functools.partial(self.index.entries_of, undated=undated)
         first: dict[int, tuple[float, str]] = {}
@@ -520,8 +570,8 @@ class _Matcher:
                 first.setdefault(e, (100.0, "given" if j else "exact"))
         for e in self.index.by_acronym.get(q.acronym, ()) if q.acronym else ():
             first.setdefault(e, (_ACRONYM_SIMILARITY, "acronym"))
-        for variant in q.variants[0] if near else ():
-            for core, sim in near.get(variant, {}).items():  # type: ignore[union-attr]
+        for variant in q.variants[0] if fuzzy else ():
+            for core, sim in self.near.get(variant, {}).items():
                 for e in entries_of(core, year, span):
                     first.setdefault(e, (sim, "fuzzy"))
         return [self.fit(q, e, sim, how) for e, (sim, how) in first.items()]
@@ -544,7 +594,8 @@ class _Matcher:
             sims.append(
                 100.0 if cores[i] in variants else max(similarity(v, cores[i]) for v in variants)
             )
-        exact = how == "exact" and all(s == 100 for s in sims) and not partial
+        lowest = min(sims)
+        exact = how == "exact" and lowest == 100 and not partial
         entry_year = index.years[e]
         if c.year is None:  # "n.d." says there is no year; "in press" may have one since
             gap = None if c.no_date != "n.d." else 0 if entry_year is None else _NO_MATCH
@@ -556,29 +607,31 @@ class _Matcher:
         score = round(max(0.0, sum(sims) / len(sims) - cost), 1)
         fits = (
             count_ok
-            and min(sims) >= self.settings.fuzzy_min
-            and not _another_author(q, sims)
+            and lowest >= self.settings.fuzzy_min
+            and (lowest == 100 or not _another_author(q, sims))
             and (gap is None or gap <= self.settings.year_tolerance)
             and (exact or score >= self.settings.fuzzy_min)  # a typo and a year slip at once
         )
         return _Fit(e, score, fits, exact, tuple(sims), gap, count_ok, how)
 
-    def decide(self, q: _Query, found: list[_Fit]) -> _Result:
+    def decide(self, q: _Query, found: _Found) -> _Result:
         """Choose a key, or none, from the scored candidates, and say why."""
         c = q.citation
-        fits, wrong_suffix = [], []
-        for f in found:
-            if f.fits:
-                suffix_ok = not c.year_suffix or f.gap != 0 or c.year_suffix in self.letters(f)
-                (fits if suffix_ok else wrong_suffix).append(f)
+        fits, wrong_suffix = list(found.fitting), []
+        if c.year_suffix:  # a suffix names one of the works of the cited year
+            taking = found.taking(c.year_suffix)
+            wrong_suffix = [f for f in fits if f.gap == 0 and f.entry not in taking]
+            fits = [f for f in fits if f.gap != 0 or f.entry in taking]
         dated = c.year is not None or c.no_date is not None
         tier = [f for f in fits if f.exact and (f.gap == 0 or not dated)]
         if tier and c.year_suffix:  # the suffix decides: styles drop particles ("Bavel")
             return self._exact(q, tier, found)
-        if tier:  # names as written (particles too) beat names read without them
+        if len(tier) > 1:  # names as written (particles too) beat names read without them
             ranks = [self._literal(q, f) for f in tier]
             best = max(ranks)
             return self._exact(q, [f for f, r in zip(tier, ranks, strict=True) if r == best], found)
+        if tier:
+            return self._exact(q, tier, found)
         if any(f.exact for f in wrong_suffix):
             bad = next(f for f in wrong_suffix if f.exact)
             return self._result(q, None, "unresolved", found, self._suffix_reason(q, bad))
@@ -586,7 +639,6 @@ class _Matcher:
             return self._result(
                 q, None, "unresolved", found, self._miss_reason(q, found), final=False
             )
-        fits.sort(key=lambda f: (-f.score, self.index.keys[f.entry]))
         best = fits[0]
         close = [f for f in fits if best.score - f.score < self.settings.ambiguity_margin]
         close, told = self._by_given_name(q, close)
@@ -609,10 +661,6 @@ class _Matcher:
         status: Status = "year_mismatch" if best.exact else "fuzzy"
         why = self._inexact_reason(q, best) + told
         return self._result(q, best, status, found, why, final=False)
-
-    def letters(self, f: _Fit) -> tuple[str, ...]:
-        """Return the suffix letters the entry of ``f`` may take."""
-        return self.index.letters(f.entry)
 
     def _literal(self, q: _Query, f: _Fit) -> int:
         """Rank how literally the names agree: 1 with their particles, 0 without."""
@@ -654,7 +702,7 @@ class _Matcher:
         found = _INITIALS_AT_END.search(before)
         return found.group(1).strip() if found else ""
 
-    def _exact(self, q: _Query, tier: list[_Fit], found: list[_Fit]) -> _Result:
+    def _exact(self, q: _Query, tier: list[_Fit], found: _Found) -> _Result:
         c, keys = q.citation, self.index.keys
         tier.sort(key=lambda f: keys[f.entry])
         tier, told = self._by_given_name(q, tier)
@@ -690,7 +738,7 @@ class _Matcher:
         q: _Query,
         chosen: _Fit | None,
         status: Status,
-        found: list[_Fit],
+        found: _Found,
         reason: str,
         *,
         tied: Sequence[_Fit] = (),
@@ -699,12 +747,8 @@ class _Matcher:
         keys = self.index.keys
         tied = tied[:_WIDE]
         skip = {f.entry for f in tied} | ({chosen.entry} if chosen else set())
-        limit = max(self.settings.max_candidates, len(tied))
-        rest = heapq.nsmallest(
-            limit - len(tied),
-            (f for f in found if f.entry not in skip),
-            key=lambda f: (-f.score, keys[f.entry]),
-        )
+        wanted = max(self.settings.max_candidates, len(tied)) - len(tied)
+        rest = list(itertools.islice((f for f in found.ranked if f.entry not in skip), wanted))
         listed = tuple((keys[f.entry], f.score) for f in [*tied, *rest])
         if chosen is None:
             return _Result(None, status, listed[0][1] if listed else 0.0, listed, reason, final)
@@ -763,11 +807,11 @@ class _Matcher:
             f"suffix {c.year_suffix}: the cited work may be missing from the bibliography"
         )
 
-    def _miss_reason(self, q: _Query, found: list[_Fit]) -> str:
+    def _miss_reason(self, q: _Query, found: _Found) -> str:
         c, index = q.citation, self.index
-        if not found:
+        if not found.ranked:
             return f"no bibliography entry has a first author like {c.surnames[0]}"
-        best = min(found, key=lambda f: (-f.score, index.keys[f.entry]))
+        best = found.ranked[0]
         key, n = index.keys[best.entry], index.n[best.entry]
         if not best.count_ok:
             cited = f"{len(c.surnames)} author{'s' if len(c.surnames) > 1 else ''}"
@@ -850,19 +894,19 @@ def _run(matcher: _Matcher, citations: Iterable[Citation], progress: bool | None
     with _progress(len(todo), progress) as bar:
         for citation in todo:
             q = matcher.query(citation)
-            result = matcher.decide(q, matcher.candidates(q, None, 0))  # the cited year only
+            result = matcher.decide(q, matcher.candidates(q, 0))  # the cited year only
             if result.final:
                 results[citation] = result
                 bar.update()
             else:
                 misses.append(q)
         cutoff = max(0.0, matcher.settings.fuzzy_min - _NEAR_MISS)
-        near = matcher.index.neighbours((v for q in misses for v in q.variants[0]), cutoff)
+        matcher.near = matcher.index.neighbours((v for q in misses for v in q.variants[0]), cutoff)
         tolerance = matcher.settings.year_tolerance
         for q in misses:
-            found = matcher.candidates(q, near, tolerance)
-            if not any(f.fits for f in found):  # list the near misses of any year
-                found = matcher.candidates(q, near, None)
+            found = matcher.candidates(q, tolerance, fuzzy=True)
+            if not found.fitting:  # list the near misses of any year
+                found = matcher.candidates(q, None, fuzzy=True)
             results[q.citation] = matcher.decide(q, found)
             bar.update()
     for citation, result in results.items():
@@ -887,7 +931,7 @@ def _as_two_authors(matcher: _Matcher, citation: Citation) -> _Result | None:
         return None
     two = dataclasses.replace(citation, surnames=tuple(parts), corporate=False)
     q = matcher.query(two)
-    found = matcher.decide(q, matcher.candidates(q, None, matcher.settings.year_tolerance))
+    found = matcher.decide(q, matcher.candidates(q, matcher.settings.year_tolerance))
     if found.key is None:
         return None
     read = f'read as two authors, "{parts[0]}" and "{parts[1]}": '
@@ -930,12 +974,12 @@ def _distrust_missing_letters(matcher: _Matcher, results: dict[Citation, _Result
     for c in results:
         if c.year_suffix:
             cited[authors_and_year(c)].add(c.year_suffix)
+    furthest = {group: max(letters, key=letter_rank) for group, letters in cited.items()}
     for c, result in list(results.items()):
         if not (c.year_suffix and result.key and result.status == "exact"):
             continue
         size = matcher.index.group_size[matcher.index.position[result.key]]
-        cited_letters = cited[authors_and_year(c)]
-        beyond = max(cited_letters, key=letter_rank)
+        beyond = furthest[authors_and_year(c)]
         if letter_rank(beyond) < size:
             continue
         year = c.date.removesuffix(c.year_suffix).rstrip("-")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence.citation import MAX_LENGTH, Citation, parse_citation
+from evidence.citation import MAX_LENGTH, Citation, _parse_general, _parse_simple, parse_citation
 from evidence.errors import CitationError
 from evidence.names import author_date_label
 
@@ -324,3 +324,55 @@ def test_volume_and_page_read_as_one_locator(name, year, page, volume):
         year,
         f"{volume}:{page}",
     )
+
+
+# words the general rules read specially, among ordinary surnames and near-misses
+_SPECIAL_WORDS = "See Also Compare Cf The Others Colleagues Oy Ltd And Et Al Van Of J Jo Mc E"
+_WORD = st.one_of(  # two ordinary surnames in three
+    st.from_regex(r"[A-Z][a-z]{1,6}", fullmatch=True),
+    st.from_regex(r"[A-Z][a-z]{1,6}", fullmatch=True),
+    st.sampled_from(_SPECIAL_WORDS.split()),
+)
+_WELL_FORMED = {
+    "join": [" and ", ", and ", " & ", ", & ", ", "],
+    "et_al": ["", " et al.", " et al"],
+    "date": [" {}", ", {}", " ({})", "({}"],  # the last: a parenthesis opened around it all
+    "suffix": ["", "a", "ab"],
+}
+_NOISY = {
+    "join": [",", " ", " AND ", "  and ", " and"],
+    "et_al": [" et al.,", " Et al.", " and others", " et. al."],
+    "date": ["{}", " (({})", ",  {}", " {})", "({}))", "see {}", "{}."],
+    "suffix": ["abc", "A"],
+}
+
+
+@settings(max_examples=1000)  # about one in eight texts takes the fast reading
+@given(
+    st.booleans(),
+    st.lists(_WORD, min_size=1, max_size=5),
+    st.data(),
+    st.integers(990, 2210),
+)
+def test_the_fast_reading_of_common_forms_agrees_with_the_general_rules(noisy, words, data, year):
+    def pick(part):
+        choices = _WELL_FORMED[part] + (_NOISY[part] if noisy else [])
+        return data.draw(st.sampled_from(choices), label=part)
+
+    names = words[0] + "".join(pick("join") + word for word in words[1:])
+    date = pick("date")
+    text = names + pick("et_al") + date.format(f"{year}{pick('suffix')}")
+    if date.startswith("("):
+        text = "(" + text.replace("(", "", 1) + ")"
+    fast = _parse_simple(text)
+    if fast is not None:
+        assert fast == _parse_general(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Smith 2003", "Smith and Jones, 2003a", "(Smith et al., 2003)", "Smith & Jones (2003)"],
+)
+def test_the_common_forms_take_the_fast_reading(text):
+    assert _parse_simple(text) == _parse_general(text) == parse_citation(text)
+    assert _parse_simple(text) is not None
