@@ -528,10 +528,14 @@ class _Matcher:
         for name in citation.surnames:
             full = _core(name, particles)
             # a person's given names before the surname ("Donald Ervin Knuth", as CSL prints
-            # them to tell authors apart) may have been read as an organisation's name
+            # them to tell authors apart) may have been read as an organisation's name; but
+            # a name of two words that some author of the bibliography has ("Barnebeck
+            # Andersen") is that author's, not "Andersen" with a given name
             given = (
                 _core(parse_name(name).surname, particles)
-                if " " in name and (not citation.corporate or _person_like(name))
+                if " " in name
+                and full not in self.index.surnames
+                and (not citation.corporate or _person_like(name))
                 else ""
             )
             variants.append((full, given) if given and given != full else (full,))
@@ -627,7 +631,7 @@ class _Matcher:
         if tier and c.year_suffix:  # the suffix decides: styles drop particles ("Bavel")
             return self._exact(q, tier, found)
         if len(tier) > 1:  # names as written (particles too) beat names read without them
-            ranks = [self._literal(q, f) for f in tier]
+            ranks = [self._literal(q, f, shown_only=not dated) for f in tier]
             best = max(ranks)
             return self._exact(q, [f for f, r in zip(tier, ranks, strict=True) if r == best], found)
         if tier:
@@ -662,14 +666,32 @@ class _Matcher:
         why = self._inexact_reason(q, best) + told
         return self._result(q, best, status, found, why, final=False)
 
-    def _literal(self, q: _Query, f: _Fit) -> int:
-        """Rank how literally the names agree: 1 with their particles, 0 without."""
-        written = self.index.authors[f.entry]
-        same = all(  # hyphens and spaces aside: "Bao-ya" is "Baoya"
-            "".join(_folded(a)) == "".join(_folded(b))
-            for a, b in zip(q.citation.surnames, written, strict=False)
-        )
-        return int(same)
+    def _literal(self, q: _Query, f: _Fit, *, shown_only: bool = False) -> int:
+        """Rank how literally the names agree: 1 with their particles, 0 without.
+
+        Works of one year that a style prints alike get suffixes, so a dated
+        citation without one names the work printed exactly so: ``Bavel 1987``
+        is Bavel's, not van Bavel's. Works of different years do not, so for a
+        citation without a year (``Thorp``, which pandoc prints for ``on
+        Thorp`` too) only the particles the citation shows count
+        (``shown_only``).
+        """
+        particles = self.index.particles
+        for cited, written in zip(self._as_written(q), self.index.authors[f.entry], strict=False):
+            mine = "".join(_folded(cited))  # hyphens and spaces aside: "Bao-ya" is "Baoya"
+            if shown_only and mine == _core(cited, particles):
+                continue  # no particle shown
+            if mine != "".join(_folded(written)):
+                return 0
+        return 1
+
+    def _as_written(self, q: _Query) -> tuple[str, ...]:
+        """The cited surnames, with the ``The`` the parser took off an organisation's name."""
+        c = q.citation
+        first = c.surnames[0]
+        if _THE_BEFORE.search(c.raw[: max(c.raw.find(first), 0)]):
+            return (f"The {first}", *c.surnames[1:])
+        return c.surnames
 
     def _by_given_name(self, q: _Query, fits: list[_Fit]) -> tuple[list[_Fit], str]:
         """Keep, of several fits, those whose first author has the given names cited.
@@ -938,6 +960,7 @@ def _as_two_authors(matcher: _Matcher, citation: Citation) -> _Result | None:
     return found._replace(reason=read + found.reason)
 
 
+_THE_BEFORE = re.compile(r"(?:^|\W)the\s+$", re.IGNORECASE)
 _INITIALS_AT_END = re.compile(r"(?:^|[\s(\[])((?:[^\W\d_]\.[\s-]*)+)$")
 
 
