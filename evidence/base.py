@@ -8,7 +8,7 @@ import functools
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Union
+from typing import Any, SupportsInt, Union, cast
 
 import pandas as pd
 
@@ -17,7 +17,7 @@ from . import rate, schema
 from . import report as reporting
 from .bib import Bibliography
 from .duplicates import likely_duplicates
-from .errors import Collector, Problem, UnknownThemeError
+from .errors import Collector, Problem, Severity, UnknownThemeError
 from .resolve import resolve
 from .settings import ResolverSettings, Rubric
 from .tags import Tags
@@ -216,9 +216,8 @@ class EvidenceBase:
         found = self.themes.get(name)
         tags = self._joined[self._joined["theme_id"] == found.id].reset_index(drop=True)
         rated = self._summary.set_index("theme").loc[found.id]
-        return ThemeView(
-            found, self.studies(theme=found.id), tags, rated["rating"], rated["reason"]
-        )
+        rating, reason = cast(str, rated["rating"]), cast(str, rated["reason"])
+        return ThemeView(found, self.studies(theme=found.id), tags, rating, reason)
 
     def summary(self, rubric: Rubric | None = None, *, confidence: bool = False) -> pd.DataFrame:
         """Strength of evidence per theme, in framework order, each rating with its reason.
@@ -416,7 +415,7 @@ def _studies(joined: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 
 #: Resolution statuses that are reported, and how severely.
-_STATUS_SEVERITY = {
+_STATUS_SEVERITY: dict[str, Severity] = {
     "fuzzy": "warning",
     "year_mismatch": "warning",
     "no_year": "warning",
@@ -441,10 +440,11 @@ def _join(
     the tags: entries no tag cites and likely duplicate entries are warnings.
     """
     frame = tags.frame
-    theme_ids, categories = [], []
+    theme_ids: list[str | None] = []
+    categories: list[str | None] = []
     for row in frame.itertuples(index=False):
         try:
-            theme = themes.get(row.theme)
+            theme = themes.get(cast(str, row.theme))
         except UnknownThemeError as exc:
             collector.add(
                 "tags.unknown_theme",
@@ -476,8 +476,11 @@ def _join(
     return schema.conform(joined, "joined")
 
 
-def _report_resolution(collector: Collector, line: int | None, row: tuple) -> None:
-    """One problem for a tag row whose citation did not resolve exactly."""
+def _report_resolution(collector: Collector, line: int | None, row: Any) -> None:
+    """One problem for a tag row whose citation did not resolve exactly.
+
+    ``row`` is a row of :func:`~evidence.resolve.resolve`'s frame, from ``itertuples``.
+    """
     if row.pinned:
         return  # a pinned key is a curator's decision; only a missing one is reported
     severity = _STATUS_SEVERITY.get(row.status)
@@ -486,7 +489,7 @@ def _report_resolution(collector: Collector, line: int | None, row: tuple) -> No
     collector.add(
         f"resolve.{row.status}",
         row.reason,
-        severity,  # type: ignore[arg-type]
+        severity,
         line=line,
         column="study",
         key=row.key if isinstance(row.key, str) else None,
@@ -514,7 +517,7 @@ def _report_bibliography(collector: Collector, bib: Bibliography, cited: set[str
             f"(same year and first author, titles {pair.score:g}% alike)",
             "warning",
             file=bib.file,
-            line=int(pair.line),
+            line=int(cast(SupportsInt, pair.line)),
             key=pair.key,
         )
 
@@ -563,13 +566,13 @@ def load(
         *(v if v is None or isinstance(v, (str, os.PathLike)) else "" for v in given.values())
     )
     loaders = {"bib": Bibliography.from_file, "tags": Tags.from_file, "themes": Themes.from_file}
-    parts: dict[str, object] = {}
+    parts: dict[str, Any] = {}  # by name: a Bibliography, Tags or Themes, or None
     for name, loader in loaders.items():
         value = given[name]
         if value is not None and not isinstance(value, (str, os.PathLike)):
             parts[name], sources[name] = value, None
-        elif sources[name] is not None:
-            parts[name] = loader(sources[name], strict=strict)
+        elif (source := sources[name]) is not None:
+            parts[name] = loader(source, strict=strict)
         else:
             parts[name] = None
     bibliography = parts["bib"] or Bibliography.from_string("", file="(no bibliography)")

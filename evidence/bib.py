@@ -24,14 +24,14 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import bibtexparser
 import pandas as pd
 from bibtexparser import model
 
 from . import schema
-from .errors import Collector, Problem
+from .errors import Collector, Problem, Severity
 from .io import decode_bytes, read_bytes
 from .latex import decode_latex
 from .names import author_date_label, closing_brace, is_others, parse_name, split_names
@@ -185,8 +185,8 @@ class _Reader:
         """The 1-based file line of a 0-based line of the current chunk."""
         return (start_line or 0) + 1 + self.offset
 
-    def add(self, code: str, message: str, severity: str = "error", **where: Any) -> None:
-        self.collector.add(code, message, severity, **where)  # type: ignore[arg-type]
+    def add(self, code: str, message: str, severity: Severity = "error", **where: Any) -> None:
+        self.collector.add(code, message, severity, **where)
 
     def read_library(self, library: bibtexparser.Library, offset: int = 0) -> None:
         """Read the blocks of one chunk that starts after ``offset`` lines of the file."""
@@ -197,7 +197,8 @@ class _Reader:
             elif isinstance(block, model.Entry):
                 self.read_entry(block)
             elif isinstance(block, model.DuplicateFieldKeyBlock):
-                self.read_entry(block.ignore_error_block)  # type: ignore[arg-type]
+                # typed Block | None for every failed block; for this one it is the entry
+                self.read_entry(cast(model.Entry, block.ignore_error_block))
             elif isinstance(block, model.DuplicateBlockKeyBlock):
                 self.duplicate_key(block.key, block.start_line)
             elif isinstance(block, model.ParsingFailedBlock):

@@ -19,7 +19,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn, cast
 
 import pandas as pd
 
@@ -31,6 +31,7 @@ from .extract import extract
 from .io import atomic_write, decode_bytes, read_bytes
 from .propose import propose_tags
 from .rate import DIMENSIONS
+from .report import Format
 from .resolve import resolve
 from .settings import PROCESSORS, STYLES, ResolverSettings
 from .tags import Tags
@@ -61,7 +62,7 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: {message}")
 
 
@@ -237,7 +238,8 @@ def _cmd_resolve(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFram
         citations += [line.strip() for line in text.splitlines() if line.strip()]
     if not citations:
         raise _UsageError("evidence resolve: give citations, or --file FILE (- for stdin)")
-    bib_path = args.bib or default_paths()["bib"]
+    # With no file given, default_paths always finds a bibliography (./data/ or the example).
+    bib_path = args.bib or cast(Path, default_paths()["bib"])
     bib = Bibliography.from_file(bib_path, strict=args.strict)
     found = resolve(citations, bib, settings=_settings(args))
     return found[list(_RESOLVE_COLUMNS)], 0
@@ -292,7 +294,13 @@ def _cmd_extract(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFram
 
 
 #: Briefing formats by file extension.
-_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".qmd": "md"}
+_REPORT_FORMATS: dict[str, Format] = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".qmd": "md",
+}
 
 
 def _iso_date(text: str) -> datetime.date:
@@ -310,7 +318,7 @@ def _cmd_report(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFrame
         raise _UsageError(f"evidence report: {target.name} must end in .html or .md")
     written = _base(args, stderr).report(
         target,
-        format=fmt,  # type: ignore[arg-type]
+        format=fmt,
         date=args.date,
         template_dir=args.template,
         gap_rows=args.gap_rows,

@@ -10,6 +10,7 @@ triggered it are put in ``note`` so that a curator can check them.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import pandas as pd
 
@@ -88,7 +89,7 @@ def propose_tags(extraction: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for row in extraction.itertuples(index=False):
-        stance, phrase = stance_of(row.sentence)
+        stance, phrase = stance_of(cast(str, row.sentence))
         notes = []
         if phrase:
             notes.append(f'stance proposed from "{phrase}"')
@@ -101,7 +102,7 @@ def propose_tags(extraction: pd.DataFrame) -> pd.DataFrame:
                 "theme": theme,
                 "stance": stance,
                 "quote": row.sentence,
-                "source": ", ".join(p for p in (row.document, row.section) if p),
+                "source": ", ".join(cast(str, p) for p in (row.document, row.section) if p),
                 "coder": "evidence extract",
                 "note": "; ".join(notes) or None,
             }

@@ -108,8 +108,8 @@ def _positions(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _encode(joined: pd.DataFrame, themes: Themes) -> _Coded:
     """Code the joined tags; rows without a framework theme or a stance are left out."""
     ids, k = themes.ids, len(STANCES)
-    theme = pd.Index(ids).get_indexer(joined["theme_id"])
-    stance = pd.Index(STANCES).get_indexer(joined["stance"])
+    theme = pd.Index(ids).get_indexer(pd.Index(joined["theme_id"]))
+    stance = pd.Index(STANCES).get_indexer(pd.Index(joined["stance"]))
     rows = np.flatnonzero((theme >= 0) & (stance >= 0))
     ident = joined["key"].iloc[rows].copy()
     missing = ident.isna().to_numpy(bool)
@@ -141,7 +141,7 @@ def _tiers(studies: pd.DataFrame, rubric: Rubric) -> tuple[np.ndarray, np.ndarra
         kind.isin(rubric.high_quality_types).to_numpy(bool),
     )
     tier = np.select([~known, weak, high], [_UNKNOWN, _WEAK, _HIGH], _LOW)
-    types = pd.Index(EVIDENCE_TYPES).get_indexer(kind)
+    types = pd.Index(EVIDENCE_TYPES).get_indexer(pd.Index(kind))
     return tier, np.where(types >= 0, types, len(EVIDENCE_TYPES))
 
 
@@ -373,7 +373,7 @@ def _study_values(studies: pd.DataFrame, name: str) -> tuple[list[str], np.ndarr
         known = pairs.loc[pairs["value"] != "unknown", "value"].unique().tolist()
         labels = sorted(known, key=int if name == "year" else str)
         labels += ["unknown"] if len(known) < pairs["value"].nunique() else []
-    codes = pd.Index(labels).get_indexer(pairs["value"])
+    codes = pd.Index(labels).get_indexer(pd.Index(pairs["value"]))
     codes = np.where(codes >= 0, codes, len(labels) - 1)  # outside the vocabulary: unknown
     return labels, pairs["study"].to_numpy(np.int64), codes
 
@@ -388,7 +388,7 @@ def _unit_values(
     if name == "category":
         cats = [t.category or "unknown" for t in themes]
         labels = list(dict.fromkeys(cats))
-        return labels, units, pd.Index(labels).get_indexer(cats)[coded.unit_theme]
+        return labels, units, pd.Index(labels).get_indexer(pd.Index(cats))[coded.unit_theme]
     labels, owner, codes = _study_values(coded.studies, name)
     order = np.argsort(owner, kind="stable")
     owner, codes = owner[order], codes[order]

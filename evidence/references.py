@@ -178,11 +178,11 @@ def format_reference(entry: Mapping[str, Any]) -> Reference:
         runs += [(f"({issue})" if issue else "", False), (f", {pages}. " if pages else ". ", False)]
     if kind == "article":
         publisher = None
-    elif contained and field("booktitle", "container"):
+    elif contained and (booktitle := field("booktitle", "container")):
         pages = _pages(field("pages"))
         runs += [("In " + (f"{names} ({ed}), " if editors else ""), False)]
         runs += [
-            (field("booktitle", "container"), True),
+            (booktitle, True),
             (f" (pp. {pages}). " if pages else ". ", False),
         ]
         publisher = field("publisher", "organization")

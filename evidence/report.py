@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 import pandas as pd
 from markupsafe import Markup
@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 Format = Literal["html", "md"]
-PathLike = str | Path
+PathLike = str | os.PathLike[str]
 
 #: Fill and text colour of each rating (a colour-blind-safe purple-green scale);
 #: the rating is always written out as well.
@@ -66,8 +66,11 @@ RATING_COLOURS: Mapping[str, tuple[str, str]] = {
     "none": ("#e0e0e0", "#000000"),
 }
 _NEUTRAL = "#6b7280"
-_GROUPS = (("supports", ("supports",)), ("contradicts", ("contradicts",)))
-_GROUPS += (("mixed or inconclusive", ("mixed", "inconclusive")),)
+_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("supports", ("supports",)),
+    ("contradicts", ("contradicts",)),
+    ("mixed or inconclusive", ("mixed", "inconclusive")),
+)
 _CATEGORY_NAMES = {"barrier": "Barriers", "success_factor": "Success factors"}
 
 
@@ -80,7 +83,8 @@ def _references(base: EvidenceBase, cited: set[str]) -> list[Reference]:
     """The cited entries, formatted and sorted by author, year, suffix and title."""
     entries = base.bibliography.entries
     entries = entries.loc[entries["key"].isin(cited), entries.columns.isin(REFERENCE_FIELDS)]
-    refs = [format_reference(e) for e in entries.to_dict("records")]
+    records = cast("list[dict[str, Any]]", entries.to_dict("records"))  # the labels are str
+    refs = [format_reference(e) for e in records]
     return sorted(refs, key=lambda r: (fold(r.text), r.key))
 
 
@@ -196,6 +200,10 @@ class _Cited(NamedTuple):
     written: str
 
 
+#: Where a passage is from: its quote, page and source.
+_Where = tuple[str | None, str | None, str | None]
+
+
 class _Passage(NamedTuple):
     quote: str | None
     page: str | None
@@ -213,7 +221,9 @@ class _Unit:
     evidence_type: str
     stances: dict[str, None] = dataclasses.field(default_factory=dict)
     written: dict[str, None] = dataclasses.field(default_factory=dict)
-    tags: list[tuple[str, ...]] = dataclasses.field(default_factory=list)
+    tags: list[tuple[str, str | None, str | None, str | None]] = dataclasses.field(
+        default_factory=list
+    )
 
     @property
     def position(self) -> str:
@@ -253,14 +263,14 @@ def _theme(
     placed = [(unit, unit.position) for unit in units]
     groups = []
     for name, positions in _GROUPS:
-        passages: dict[tuple[str | None, ...], list[_Cited]] = {}
+        passages: dict[_Where, list[_Cited]] = {}
         members = [unit for unit, position in placed if position in positions]
         for unit in members:
             anchor = anchors.get(unit.key or "")
             written = "; ".join(w for w in unit.written if w != unit.label)
-            first: dict[tuple[str | None, ...], str] = {}  # each passage once, first stance
-            for stance, *where in unit.tags:
-                first.setdefault(tuple(where), stance)
+            first: dict[_Where, str] = {}  # each passage once, first stance
+            for stance, quote, page, source in unit.tags:
+                first.setdefault((quote, page, source), stance)
             for where, stance in first.items():
                 cited = _Cited(unit.label, anchor, unit.key, unit.evidence_type, stance, written)
                 passages.setdefault(where, []).append(cited)
@@ -438,10 +448,12 @@ def _context(base: EvidenceBase, *, references: bool, **options: Any) -> dict[st
     cited = {u.key for us in units.values() for u in us if u.key}
     formatted = _references(base, cited) if references else []
     anchors = {ref.key: f"ref-{i}" for i, ref in enumerate(formatted, 1)}
-    themes, categories = [], {}
+    themes: list[dict[str, Any]] = []
+    categories: dict[str, list[dict[str, Any]]] = {}
     for i, row in enumerate(summary.itertuples(index=False), 1):
-        theme = base.themes.get(row.theme)
-        found = _theme(theme, row.rating, row.reason, units.get(row.theme, []), anchors)
+        theme_id, rating, reason = cast("tuple[str, str, str]", (row.theme, row.rating, row.reason))
+        theme = base.themes.get(theme_id)
+        found = _theme(theme, rating, reason, units.get(theme_id, []), anchors)
         found |= {"anchor": f"theme-{i}", "counts": {s: getattr(row, s) for s in STANCES}}
         themes.append(found)
         categories.setdefault(found["category"], []).append(found)
@@ -486,7 +498,7 @@ def briefing(
         format = "md" if suffix in (".md", ".markdown", ".qmd") else "html"
     if format not in ("html", "md"):
         raise SettingsError(f"format {format!r} is not html or md", key="format", value=format)
-    bib = base.sources.get("bib")
+    bib: Path | str | None = base.sources.get("bib")
     if bib is not None:  # for pandoc: the bibliography as seen from the Markdown file
         start = Path(path).resolve().parent if path is not None else Path.cwd()
         bib = Path(os.path.relpath(Path(bib).resolve(), start)).as_posix()

@@ -364,7 +364,7 @@ class _Index:
     def _orders(self, e: int) -> tuple[tuple, ...]:
         """Entry ``e``'s sort key under each order the settings allow."""
         fields = self._fields
-        title = fields["title"][e] if isinstance(fields["title"][e], str) else ""
+        title = value if isinstance(value := fields["title"][e], str) else ""
         date = (  # a month without a year is no date: CSL sorts such works by title
             month_day(fields["month"][e], fields["date"][e], fields["day"][e])
             if self.years[e] is not None
@@ -632,8 +632,8 @@ class _Matcher:
             return self._exact(q, tier, found)
         if len(tier) > 1:  # names as written (particles too) beat names read without them
             ranks = [self._literal(q, f, shown_only=not dated) for f in tier]
-            best = max(ranks)
-            return self._exact(q, [f for f, r in zip(tier, ranks, strict=True) if r == best], found)
+            top = max(ranks)
+            return self._exact(q, [f for f, r in zip(tier, ranks, strict=True) if r == top], found)
         if tier:
             return self._exact(q, tier, found)
         if any(f.exact for f in wrong_suffix):

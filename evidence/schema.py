@@ -10,16 +10,20 @@ follow the declared ones in the order they were first seen.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import pandas as pd
 
 __all__ = ["COLUMNS", "conform"]
 
-_TEXT = "string"
-_INT = "Int64"
-_OBJECT = "object"
+#: The dtype names columns are declared with (as :meth:`pandas.Series.astype` takes them).
+_Dtype = Literal["string", "Int64", "object", "float64", "bool"]
 
-_TAGS: dict[str, str] = {
+_TEXT: _Dtype = "string"
+_INT: _Dtype = "Int64"
+_OBJECT: _Dtype = "object"
+
+_TAGS: dict[str, _Dtype] = {
     "line": _INT,
     "study": _TEXT,
     "theme": _TEXT,
@@ -33,7 +37,7 @@ _TAGS: dict[str, str] = {
 }
 
 #: Declared columns per frame, in order, with their dtypes.
-COLUMNS: Mapping[str, Mapping[str, str]] = {
+COLUMNS: Mapping[str, Mapping[str, _Dtype]] = {
     "bibliography": {
         "key": _TEXT,
         "entry_type": _TEXT,

@@ -81,7 +81,7 @@ DEFAULT_PARTICLES: tuple[str, ...] = (
 
 def _check_range(name: str, value: Any, low: int, high: int, *, integer: bool) -> None:
     """Raise :class:`SettingsError` unless ``value`` is a number from ``low`` to ``high``."""
-    kinds: tuple[type, ...] = (int,) if integer else (int, float)
+    kinds: tuple[type[int] | type[float], ...] = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
         expected = f"{'an integer' if integer else 'a number'} from {low} to {high}"
         raise SettingsError(
@@ -453,8 +453,9 @@ class Rubric:
     @staticmethod
     def _number(value: object) -> float:
         """``value`` as a float for range checks; NaN (never in range) if it is no number."""
-        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        return float(value) if ok else float("nan")  # type: ignore[arg-type]
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return float(value)
+        return float("nan")
 
     @staticmethod
     def _count(value: object) -> int:
