@@ -216,12 +216,18 @@ def _fail(raw: str, why: str) -> CitationError:
 
 
 def _is_initial(word: str) -> bool:
-    """``W.``, ``W.J.``, ``A.-M.``, ``Ch.`` or a lone capital ``J``."""
+    """``W.``, ``W.J.``, ``A.-M.``, ``Ch.``, a lone capital ``J``, or a lower-case ``d.``.
+
+    Some bibliographies write a second initial in lower case, and pandoc
+    prints it so (``B. d. McCullough``).
+    """
     parts = [part for part in _INITIAL_PARTS.split(word) if part]
     if not parts or len(parts) > 3:
         return False
     if "." not in word:
         return len(parts) == 1 and len(parts[0]) == 1 and parts[0].isupper()
+    if len(word) == 2 and word[0].islower() and word[0].isalpha():
+        return True
     return all(
         part[0].isupper() and (len(part) == 1 or (len(part) == 2 and part[1].islower()))
         for part in parts

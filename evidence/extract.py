@@ -214,6 +214,9 @@ def _year_of(date: re.Match[str]) -> str:
     return date.group("printed")
 
 
+_LOWER_INITIAL = re.compile(r"[a-z]\.")
+
+
 def _word_ok(word: str, *, first: bool) -> bool:
     """Whether one word may stand in an author text (Markdown emphasis ignored)."""
     word = word.strip("*_")
@@ -224,6 +227,8 @@ def _word_ok(word: str, *, first: bool) -> bool:
     if low in _CONNECTORS or low.rstrip(".") in _PARTICLES:
         return not first or low.rstrip(".") in _PARTICLES
     if low in _SMALL_WORDS:
+        return not first
+    if _LOWER_INITIAL.fullmatch(word):  # "B. d. McCullough", as some bibliographies write it
         return not first
     if not bare:
         return False

@@ -667,23 +667,29 @@ class _Matcher:
         return self._result(q, best, status, found, why, final=False)
 
     def _literal(self, q: _Query, f: _Fit, *, shown_only: bool = False) -> int:
-        """Rank how literally the names agree: 1 with their particles, 0 without.
+        """Rank how literally the names agree: 2 as written, 1 as styles print them, else 0.
 
         Works of one year that a style prints alike get suffixes, so a dated
         citation without one names the work printed exactly so: ``Bavel 1987``
-        is Bavel's, not van Bavel's. Works of different years do not, so for a
-        citation without a year (``Thorp``, which pandoc prints for ``on
-        Thorp`` too) only the particles the citation shows count
-        (``shown_only``).
+        is Bavel's (2) before van Bavel's (1: styles drop a particle in lower
+        case), and ``Elm et al. 2007`` is von Elm's (1) before Von Elm's (0: a
+        capital is never dropped). Works of different years do not get
+        suffixes, so for a citation without a year (``Thorp``, which pandoc
+        prints for ``on Thorp`` too) only the particles the citation shows
+        count (``shown_only``).
         """
         particles = self.index.particles
+        rank = 2
         for cited, written in zip(self._as_written(q), self.index.authors[f.entry], strict=False):
             mine = "".join(_folded(cited))  # hyphens and spaces aside: "Bao-ya" is "Baoya"
             if shown_only and mine == _core(cited, particles):
                 continue  # no particle shown
-            if mine != "".join(_folded(written)):
+            if mine == "".join(_folded(written)):
+                continue
+            if mine != "".join(_folded(_without_lower_particles(written))):
                 return 0
-        return 1
+            rank = 1
+        return rank
 
     def _as_written(self, q: _Query) -> tuple[str, ...]:
         """The cited surnames, with the ``The`` the parser took off an organisation's name."""
@@ -958,6 +964,14 @@ def _as_two_authors(matcher: _Matcher, citation: Citation) -> _Result | None:
         return None
     read = f'read as two authors, "{parts[0]}" and "{parts[1]}": '
     return found._replace(reason=read + found.reason)
+
+
+def _without_lower_particles(name: str) -> str:
+    """A name without the words in lower case before its last (``von Elm`` is ``Elm``)."""
+    words = name.split()
+    while len(words) > 1 and next((c for c in words[0] if c.isalpha()), "A").islower():
+        words = words[1:]
+    return " ".join(words)
 
 
 _THE_BEFORE = re.compile(r"(?:^|\W)the\s+$", re.IGNORECASE)

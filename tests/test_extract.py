@@ -180,6 +180,12 @@ def test_commentaries_have_no_false_citations(seeds):
             "Card and Krueger (1995) and Chan A *et al.* (2003) describe",
             ["Card and Krueger 1995", "Chan A et al. 2003"],
         ),
+        # a second initial in lower case, as pandoc prints "McCullough, B. d."
+        (
+            "is mixed (B. d. McCullough, McGeary, and Harrison 2008; Dahl 2011), although",
+            ["B. d. McCullough, McGeary, and Harrison 2008", "Dahl 2011"],
+        ),
+        ("as B. d. McCullough (2008) shows", ["B. d. McCullough 2008"]),
         # volume:page locators
         (
             "Wang et al. (2019) and Fisher (1956, viii:166) describe",

@@ -612,6 +612,20 @@ def test_a_name_without_its_particle_and_year_may_be_either_work():
     assert one("Thorp 1969", bib).key == "t"
 
 
+def test_a_particle_in_lower_case_is_dropped_by_styles_a_capital_is_not():
+    # the corpus's two entries of one paper, as pandoc prints them: "Elm et al. 2007" for
+    # "von Elm" and "Von Elm et al. 2007" for "Von Elm"
+    bib = Bibliography.from_string(
+        "@article{low, author = {von Elm, E. and Altman, D. and Egger, M. and Pocock, S.},"
+        " title = {Strengthening}, year = 2007}\n"
+        "@article{cap, author = {Von Elm, E. and Altman, D. and Egger, M. and Pocock, S.},"
+        " title = {STROBE}, year = 2007}\n"
+    )
+    assert one("Elm et al. 2007", bib).key == "low"
+    found = one("Von Elm et al. 2007", bib)  # case alone does not tell them apart
+    assert pd.isna(found.key) and found.status == "ambiguous"
+
+
 def test_the_article_of_an_organisation_s_name_tells_it_from_one_without():
     bib = Bibliography.from_string(
         "@misc{fl, author = {{FL Team}}, title = {Rules}, year = 1998}\n"
