@@ -148,6 +148,14 @@ def _person_like(name: str) -> bool:
     )
 
 
+def _given_like(names: str) -> bool:
+    """Whether words could be given names: initials, or words with a vowel (not ``Mc``, ``St``)."""
+    return bool(names) and all(
+        len(word.rstrip(".")) == 1 or any(char in "aeiouy" for char in fold(word))
+        for word in names.split()
+    )
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _core(name: str, particles: frozenset[str]) -> str:
     """Folded name without a leading ``the``, particles or trailing initials, spaces removed.
@@ -531,13 +539,11 @@ class _Matcher:
             # them to tell authors apart) may have been read as an organisation's name; but
             # a name of two words that some author of the bibliography has ("Barnebeck
             # Andersen") is that author's, not "Andersen" with a given name
-            given = (
-                _core(parse_name(name).surname, particles)
-                if " " in name
-                and full not in self.index.surnames
-                and (not citation.corporate or _person_like(name))
-                else ""
-            )
+            given = ""
+            if " " in name and full not in self.index.surnames:
+                person = parse_name(name)
+                if _given_like(person.first) and (not citation.corporate or _person_like(name)):
+                    given = _core(person.surname, particles)
             variants.append((full, given) if given and given != full else (full,))
         single = citation.corporate and len(citation.surnames[0].split()) == 1
         surnames = self.index.surnames

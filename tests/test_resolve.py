@@ -596,6 +596,18 @@ def test_a_surname_of_two_words_that_an_author_has_is_not_a_given_name_and_a_sur
     assert one("Bodil Andersen (2000)", bib).key == "a"
 
 
+def test_a_prefix_without_a_vowel_is_no_given_name():
+    # bench_resolve at 100k: the typo "Mc Whitney" was read as "Mc", given name, and Whitney
+    bib = Bibliography.from_string(
+        "@article{w, author = {Whitney, A.}, title = {Tides}, year = 2016}\n"
+        "@article{mw, author = {Mc Whinney, B.}, title = {Waves}, year = 2014}\n"
+    )
+    assert (one("Mc Whitney (2014)", bib).key, one("Mc Whitney (2014)", bib).status) == (
+        "mw",
+        "fuzzy",
+    )
+
+
 def test_a_name_without_its_particle_and_year_may_be_either_work():
     # pandoc prints "on Thorp" (bench_resolve at 100k) or "van Thorp" as "Thorp": with no
     # year, "Thorp" names either work ...
