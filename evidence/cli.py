@@ -153,6 +153,28 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--themes", metavar="FILE", help="theme framework (.csv)")
     _output_options(parser)
     parser.add_argument("--strict", action="store_true", help="treat problems in the data as fatal")
+    defaults = ResolverSettings()
+    resolving = parser.add_argument_group("resolving citations (evidence.ResolverSettings)")
+    resolving.add_argument(
+        "--year-tolerance",
+        type=int,
+        metavar="YEARS",
+        help=f"largest year difference read as a slip, 0-10 (default {defaults.year_tolerance}; "
+        "0: a citation whose year differs gets no key)",
+    )
+    resolving.add_argument(
+        "--fuzzy-min",
+        type=float,
+        metavar="SCORE",
+        help="lowest surname similarity read as a misspelling, 50-100 "
+        f"(default {defaults.fuzzy_min:g})",
+    )
+
+
+def _thresholds(args: argparse.Namespace) -> dict[str, Any]:
+    """The resolver's thresholds the user set (``--year-tolerance``, ``--fuzzy-min``)."""
+    named = {"year_tolerance": args.year_tolerance, "fuzzy_min": args.fuzzy_min}
+    return {name: value for name, value in named.items() if value is not None}
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -172,7 +194,13 @@ def _printable(message: str) -> str:
 
 
 def _base(args: argparse.Namespace, stderr: IO[str], *, strict: bool | None = None) -> EvidenceBase:
-    base = load(args.bib, args.tags, args.themes, strict=args.strict if strict is None else strict)
+    base = load(
+        args.bib,
+        args.tags,
+        args.themes,
+        strict=args.strict if strict is None else strict,
+        resolver=ResolverSettings(**_thresholds(args)),
+    )
     if base.sources.get("bib") and Path(str(base.sources["bib"])).parent == example_dir():
         print("evidence: no ./data/refs.bib here; using the bundled example data", file=stderr)
     return base
@@ -246,12 +274,12 @@ def _cmd_resolve(args: argparse.Namespace, stderr: IO[str]) -> tuple[pd.DataFram
 
 
 def _settings(args: argparse.Namespace) -> ResolverSettings:
-    """The resolver's settings for the style and processor the user named, if any."""
+    """The resolver's settings for the style, processor and thresholds the user named."""
     if args.style is None:
         if args.processor != "any":
             raise _UsageError("evidence: --processor needs --style (apa, chicago or harvard)")
-        return ResolverSettings()
-    return ResolverSettings.for_style(args.style, args.processor)
+        return ResolverSettings(**_thresholds(args))
+    return ResolverSettings.for_style(args.style, args.processor, **_thresholds(args))
 
 
 def _style_options(parser: argparse.ArgumentParser) -> None:

@@ -868,9 +868,11 @@ class _Matcher:
                 f'"{index.authors[best.entry][i]}" (similarity {min(best.sims):.0f}, '
                 f"below {self.settings.fuzzy_min})"
             )
-        return (
-            f"the nearest entry by {c.authors} is {key} ({index.years[best.entry]}), more than "
-            f"{self.settings.year_tolerance} years from {c.date}"
+        tolerance = self.settings.year_tolerance
+        return f"the nearest entry by {c.authors} is {key} ({index.years[best.entry]}), " + (
+            f"not {c.date}, and no year slip is read (year_tolerance 0)"
+            if tolerance == 0
+            else f"more than {tolerance} year{'s' if tolerance > 1 else ''} from {c.date}"
         )
 
 

@@ -197,6 +197,42 @@ def test_resolve_reads_a_file_or_stdin(project, monkeypatch):
     assert run("resolve")[0] == 2
 
 
+@pytest.mark.parametrize(
+    ("citation", "options", "key", "status"),
+    [
+        ("Rushmer & Pallis 2002", (), "r2003", "year_mismatch"),  # a slip, read by default
+        ("Rushmer & Pallis 2002", ("--year-tolerance", "0"), "", "unresolved"),  # no slip read
+        ("Rushmore & Pallis 2003", (), "r2003", "fuzzy"),  # "Rushmore": 75, a typo by default
+        ("Rushmore & Pallis 2003", ("--fuzzy-min", "80"), "", "unresolved"),
+    ],
+)
+def test_resolve_takes_the_resolver_s_thresholds(project, citation, options, key, status):
+    code, out, _ = run("resolve", citation, *options, "--format", "csv")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert (row["key"], row["status"]) == (key, status)
+
+
+def test_a_threshold_sets_how_the_data_commands_resolve_tags(project):
+    (project / "data" / "barriers.csv").write_text(
+        "study,theme,stance\nRushmer & Pallis 2002,role_clarity,supports\n"
+    )
+    assert run("check")[0] == 0  # a warning: a year slip, the key given
+    code, out, _ = run("check", "--year-tolerance", "0", "--format", "csv")
+    assert code == 1
+    assert "error,unresolved" in out and "year_tolerance 0" in out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [("--year-tolerance", "11", "year_tolerance"), ("--fuzzy-min", "40", "fuzzy_min")],
+)
+def test_a_threshold_out_of_range_is_one_line_naming_it(project, option, value, field):
+    code, out, err = run("resolve", "Rushmer & Pallis 2003", option, value)
+    assert code == 2 and not out
+    assert err.count("\n") == 1 and f"ResolverSettings.{field}" in err and "out of range" in err
+
+
 REVIEW = (
     "Role clarity\n\n"
     "Blurred boundaries hurt (Rushmore & Pallis 2003). "
