@@ -417,7 +417,7 @@ def forget() -> None:
 
     Without this, a matcher timed after another would find the citations parsed.
     """
-    for module in ("evidence.citation", "evidence.names", "evidence.resolve"):
+    for module in ("evidence.citation", "evidence.names", "evidence.index", "evidence.resolve"):
         for value in vars(sys.modules[module]).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()

@@ -3,12 +3,14 @@
 :func:`resolve` reads each citation with :func:`~evidence.citation.parse_citation`
 and compares it with the entries of a :class:`~evidence.bib.Bibliography`.
 
-*Keys.* Surnames are compared by their *core*: folded by
-:func:`~evidence.names.fold` (case, accents, punctuation), without leading
-particles (:attr:`ResolverSettings.particles`) or trailing initials, spaces
-removed: ``van Eyk``/``Eyk``, ``Müller``/``Muller``, ``Cunningham-Burley``/
-``Cunningham Burley`` agree. An index, built once per bibliography and kept
-while it lives, maps the first author's core and the year to the entries.
+*Keys.* Surnames are compared by their *core*
+(:func:`~evidence.index.surname_key`): folded by :func:`~evidence.names.fold`
+(case, accents, punctuation), without leading particles
+(:attr:`ResolverSettings.particles`) or trailing initials, spaces removed:
+``van Eyk``/``Eyk``, ``Müller``/``Muller``, ``Cunningham-Burley``/``Cunningham
+Burley`` agree. An index (:class:`~evidence.index.Index`), built once per
+bibliography and kept while it lives, maps the first author's core and the
+year to the entries.
 
 *Passes.* Most citations are settled by the exact pass over that index. For
 the rest, the first surname is compared with every distinct first-author core
@@ -62,14 +64,11 @@ import itertools
 import os
 import re
 import sys
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, NamedTuple, get_args
 
-import numpy as np
 import pandas as pd
-from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 from tqdm.auto import tqdm
 
@@ -77,9 +76,10 @@ from . import schema
 from .bib import Bibliography
 from .citation import CORPORATE_WORDS, Citation, parse_citation
 from .errors import CitationError
-from .names import fold, parse_name, split_names
+from .index import WIDE, Index, index_for, name_words, surname_key, without_lower_particles
+from .names import fold, parse_name
 from .settings import ResolverSettings
-from .suffixes import letter_rank, month_day, order_keys, suffix_letters
+from .suffixes import letter_rank
 
 __all__ = ["COLUMNS", "STATUSES", "Status", "resolve", "similarity"]
 
@@ -96,11 +96,7 @@ _COUNT_COST = 25.0  # score points when the author count disagrees (such entries
 _PARTIAL_COST = 10.0  # score points for a list of three or more names that stops short
 _ACRONYM_SIMILARITY = 90.0  # similarity given to an acronym read as a corporate author
 _NEAR_MISS = 15.0  # near misses listed down to fuzzy_min minus this
-_NEIGHBOURS = 10  # most similar first-author cores kept per fuzzy query
-_WIDE = 50  # most entries of one author examined for near misses; most tied entries listed
-_CHUNK = 4096  # queries per cdist call
 _PROGRESS_MIN = 5000  # citations above which a terminal gets a progress bar
-_ROMAN = re.compile(r"I{1,3}|IV|VI{0,3}|IX|X{1,3}")
 
 
 def similarity(a: str, b: str) -> float:
@@ -118,23 +114,6 @@ def similarity(a: str, b: str) -> float:
     63.6
     """
     return round(100 * OSA.normalized_similarity(a, b), 1)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _folded(name: str) -> tuple[str, ...]:
-    """Folded words of a name without initials around it (``Begg C``, as Vancouver writes)."""
-    words = name.split()
-    numbered = any(word.casefold() in CORPORATE_WORDS for word in words)  # "Gruppe IV"
-    while (
-        len(words) > 1
-        and len(words[-1].rstrip(".")) <= 2
-        and words[-1].isupper()
-        and not (numbered and _ROMAN.fullmatch(words[-1]))
-    ):
-        words.pop()
-    while len(words) > 1 and len(words[0].rstrip(".")) == 1 and words[0].isupper():
-        words.pop(0)  # "A Castro": an initial kept in the surname
-    return tuple(fold(" ".join(words)).split())
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -156,312 +135,8 @@ def _given_like(names: str) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _core(name: str, particles: frozenset[str]) -> str:
-    """Folded name without a leading ``the``, particles or trailing initials, spaces removed.
-
-    Particles are the known ones and, as BibTeX reads a name, any words in
-    lower case before the last one (``ndum Wøller`` is ``Wøller``, as pandoc
-    prints it).
-    """
-    written = name.split()
-    while len(written) > 1 and written[0][:1].islower() and written[-1][:1].isupper():
-        written = written[1:]
-    words = _folded(" ".join(written))
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    while len(words) > 1 and words[0] in particles:
-        words = words[1:]
-    return "".join(words)
-
-
-class _Index:
-    """What the resolver needs of one bibliography, built once per settings.
-
-    What does not depend on the settings (names, years, blocks of surnames)
-    is built once per bibliography and particles and shared (``like``).
-    """
-
-    #: Attributes an index for other settings shares with ``like``.
-    _SHARED = (
-        "keys",
-        "authors",
-        "labels",
-        "years",
-        "n",
-        "open",
-        "cores",
-        "surnames",
-        "position",
-        "by_core",
-        "by_core_year",
-        "by_acronym",
-        "_own",
-        "_fields",
-        "_blocks",
-    )
-
-    def __init__(
-        self,
-        entries: pd.DataFrame,
-        particles: frozenset[str],
-        settings: ResolverSettings,
-        like: _Index | None = None,
-    ) -> None:
-        self.particles = particles
-        self.settings = settings
-        if like is not None:
-            for name in self._SHARED:
-                setattr(self, name, getattr(like, name))
-        else:
-            self._build_names(entries, particles)
-        groups: dict[tuple, list[int]] = defaultdict(list)
-        forms: dict[tuple, list[int]] = defaultdict(list)
-        et_al_min = settings.et_al_min
-        for e, (cores, n, open_, year) in enumerate(
-            zip(self.cores, self.n, self.open, self.years, strict=True)
-        ):
-            if not cores or not cores[0]:
-                continue
-            many = n >= et_al_min or open_  # as _many(e), inline: this loop is hot
-            forms[cores[0], "+" if many else cores[1:]].append(e)
-            # suffixes tell apart works whose labels print alike (pandoc drops "van")
-            groups[(cores[0], "+", year) if many else (*cores, "", year)].append(e)
-        # how many works the same cited authors have in all (any year)
-        self.works = [1] * len(self.keys)
-        for members in forms.values():
-            for e in members:
-                self.works[e] = len(members)
-        # suffix letters are worked out per group when a citation first asks
-        self.group_size: list[int] = [1] * len(self.keys)
-        self._group_of: dict[int, list[int]] = {}
-        for members in groups.values():
-            if len(members) > 1:
-                for e in members:
-                    self.group_size[e] = len(members)
-                    self._group_of[e] = members
-        self._letters: dict[int, tuple[str, ...]] = {}
-
-    def _build_names(self, entries: pd.DataFrame, particles: frozenset[str]) -> None:
-        """Build what every setting shares: names, years and the lookups by first author."""
-        self.keys: list[str] = entries["key"].tolist()
-        self.authors: list[tuple[str, ...]] = entries["authors"].tolist()
-        self.labels: list[str] = entries["label"].fillna("").tolist()
-        self.years: list[int | None] = [
-            None if pd.isna(year) else int(year) for year in entries["year"].tolist()
-        ]
-        self.n: list[int] = [len(names) for names in self.authors]
-        # bib.py writes "et al." in the label of an entry whose list ends "and others"
-        self.open = [
-            n < 3 and " et al. " in f"{lab} " for n, lab in zip(self.n, self.labels, strict=True)
-        ]
-        self.cores = [tuple(_core(a, particles) for a in names) for names in self.authors]
-        self.surnames = {core for cores in self.cores for core in cores}
-        self.position = {key: i for i, key in enumerate(self.keys)}
-        self.by_core: dict[str, list[int]] = defaultdict(list)
-        self.by_core_year: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-        self.by_acronym: dict[str, list[int]] = defaultdict(list)
-        for e, cores in enumerate(self.cores):
-            if not cores or not cores[0]:
-                continue
-            self.by_core[cores[0]].append(e)
-            self.by_core_year[cores[0], self.years[e]].append(e)
-            first = self.authors[e][0]
-            if len(first.split()) > 1:
-                acronym = "".join(char for char in first if char.isupper()).lower()
-                if len(acronym) > 1:
-                    self.by_acronym[acronym].append(e)
-        self._own = [s if isinstance(s, str) else "" for s in entries["year_suffix"].tolist()]
-        self._fields = {
-            name: entries[name].tolist() if name in entries.columns else [None] * len(entries)
-            for name in ("month", "date", "day", "title", "author")
-        }
-        self._blocks: dict[str, dict[str, list[str]]] = {}  # shared: filled when first needed
-
-    def given(self, e: int) -> str:
-        """The given names of entry ``e``'s first author, as written (``Daniël``, ``S.``)."""
-        author = self._fields["author"][e]
-        names = split_names(author) if isinstance(author, str) else []
-        return parse_name(names[0]).first if names else ""
-
-    def letters(self, e: int) -> tuple[str, ...]:
-        """The suffix letters (``a``, ``b`` ...) entry ``e`` may take, shortest first.
-
-        An entry whose ``year`` field carries its suffix (``2004a``) takes that
-        one; any other takes each letter some reading of its group gives it
-        (:meth:`_assign_letters`), worked out the first time it is asked.
-        """
-        if self._own[e]:
-            return (self._own[e],)
-        if e not in self._group_of:
-            return ()
-        if e not in self._letters:
-            members = self._group_of[e]
-            possible: dict[int, set[str]] = defaultdict(set)
-            orders = {m: self._orders(m) for m in members if not self._own[m]}
-            self._assign_letters(members, orders, possible)
-            # the group may be narrower: styles that print particles ("van Eyk") tell
-            # "van Eyk" from "Eyk", styles that add names to tell "et al." works apart
-            # (APA, Chicago) give suffixes only among works whose whole author lists
-            # agree, and a program tells "DeLancey" from "Delancey" (or "G Cowan" from
-            # "Cowan") where a reader does not
-            for narrower in (
-                lambda m: tuple("".join(_folded(a)) for a in self.authors[m][: self._shown(m)]),
-                lambda m: (tuple("".join(_folded(a)) for a in self.authors[m]), self.open[m]),
-                lambda m: self.authors[m][: self._shown(m)],
-            ):
-                subgroups: dict[tuple, list[int]] = defaultdict(list)
-                for member in members:
-                    subgroups[narrower(member)].append(member)
-                for subgroup in subgroups.values():
-                    if 1 < len(subgroup) < len(members):
-                        self._assign_letters(subgroup, orders, possible)
-            for member in members:
-                self._letters[member] = tuple(
-                    sorted(possible[member], key=lambda letter: (len(letter), letter))
-                )
-        return self._letters[e]
-
-    def _many(self, e: int) -> bool:
-        """Whether the review's style prints entry ``e``'s authors as "First et al."."""
-        return self.n[e] >= self.settings.et_al_min or self.open[e]
-
-    def _shown(self, e: int) -> int | None:
-        """How many of entry ``e``'s names its citation prints (None: all of them)."""
-        return 1 if self._many(e) else None
-
-    def _assign_letters(
-        self,
-        members: list[int],
-        orders: dict[int, tuple[tuple, ...]],
-        possible: dict[int, set[str]],
-    ) -> None:
-        """Add to ``possible`` the suffix letters each entry of a group may have.
-
-        CSL author-date styles order works printed alike as their reference
-        list does: by the authors' names (which may differ as written: "van
-        Bavel" and "Bavel" print alike), then date, then title, but they
-        differ: Chicago uses the month and APA does not
-        (:attr:`ResolverSettings.suffix_order` says which, when it is known);
-        CSL processors differ on whether a leading "A", "An" or "The" counts
-        (:attr:`ResolverSettings.leading_articles`), and on punctuation
-        (:data:`evidence.suffixes.TITLE_READINGS`: pandoc's citeproc sorts ``GAIA Erratum``
-        before ``GAIA.``, ``notesjottings`` before ``N.Pa-O``). The letters an
-        entry gets under each of these orders are all kept, so a suffix that
-        the orders give to different entries matches both, and resolves as
-        ``ambiguous`` instead of a guess.
-        """
-        taken = {self._own[e] for e in members if self._own[e]}
-        orders = {e: orders[e] for e in members if e in orders}  # those without a suffix
-        # works whose names differ as written ("van Bavel" and "Bavel") are ordered
-        # by their names first, with or without the particles, or not at all
-        authors: tuple[Callable[[int], tuple], ...] = (lambda e: (),)
-        if len({self.authors[e] for e in orders}) > 1:
-            authors += (lambda e: tuple(map(fold, self.authors[e])), lambda e: self.cores[e])
-        for reading, author in itertools.product(
-            range(len(next(iter(orders.values()), ()))), authors
-        ):
-            free = (letter for letter in suffix_letters() if letter not in taken)
-            rest = sorted(((author(e), keys[reading]), e) for e, keys in orders.items())
-            for _, run in itertools.groupby(rest, key=lambda pair: pair[0]):
-                tied = [e for _, e in run]
-                letters = [next(free) for _ in tied]
-                for e in tied:
-                    possible[e].update(letters)
-
-    def _orders(self, e: int) -> tuple[tuple, ...]:
-        """Entry ``e``'s sort key under each order the settings allow."""
-        fields = self._fields
-        title = value if isinstance(value := fields["title"][e], str) else ""
-        date = (  # a month without a year is no date: CSL sorts such works by title
-            month_day(fields["month"][e], fields["date"][e], fields["day"][e])
-            if self.years[e] is not None
-            else (0, 0)
-        )
-        return order_keys(title, date, self.settings)
-
-    def entries_of(
-        self, core: str, year: int | None, span: int | None, *, undated: bool = False
-    ) -> list[int]:
-        """Entries whose first author has ``core``, ``span`` years around ``year``.
-
-        ``undated`` (for ``n.d.``) looks among the entries without a year; an
-        entry without a year is a year from any year, so ``span=0`` leaves it
-        out. ``span=None`` gives every entry of that author, the nearest years
-        first and at most a few dozen when a year is given (for listing near
-        misses).
-        """
-        if span is not None and (year is not None or undated):
-            found = list(self.by_core_year.get((core, None), [])) if span or undated else []
-            for y in range(year - span, year + span + 1) if year is not None else ():
-                found += self.by_core_year.get((core, y), [])
-            return found
-        found = self.by_core.get(core, [])
-        if year is not None and len(found) > _WIDE:
-            found = sorted(found, key=lambda e: abs((self.years[e] or 0) - year))[:_WIDE]
-        return found
-
-    def neighbours(self, queries: Iterable[str], cutoff: float) -> dict[str, dict[str, float]]:
-        """Find the distinct first-author cores similar to each query (itself excluded)."""
-        if not self._blocks:  # first-author cores by first and by last letter, built once
-            first: dict[str, list[str]] = defaultdict(list)
-            last: dict[str, list[str]] = defaultdict(list)
-            for core in sorted(self.by_core):
-                first[core[0]].append(core)
-                last[core[-1]].append(core)
-            self._blocks.update(first=first, last=last)
-        found: dict[str, dict[str, float]] = {q: {} for q in sorted(set(queries)) if q}
-        for end, block in ((0, self._blocks["first"]), (-1, self._blocks["last"])):
-            groups: dict[str, list[str]] = defaultdict(list)
-            for query in found:
-                groups[query[end]].append(query)
-            for char, queries_here in groups.items():
-                choices = block.get(char)
-                if not choices:
-                    continue
-                for start in range(0, len(queries_here), _CHUNK):
-                    chunk = queries_here[start : start + _CHUNK]
-                    scores = process.cdist(
-                        chunk,
-                        choices,
-                        scorer=OSA.normalized_similarity,
-                        score_cutoff=cutoff / 100,
-                        workers=-1,
-                    )
-                    for row, col in zip(*np.nonzero(scores), strict=True):
-                        query, core = chunk[row], choices[col]
-                        if core != query:
-                            found[query][core] = round(100 * float(scores[row, col]), 1)
-        return {
-            query: dict(sorted(near.items(), key=lambda kv: (-kv[1], kv[0]))[:_NEIGHBOURS])
-            for query, near in found.items()
-        }
-
-
-_INDEXES: weakref.WeakKeyDictionary[
-    Bibliography, dict[tuple[frozenset[str], str, str, str, int], _Index]
-] = weakref.WeakKeyDictionary()
-
-
-def _index(bibliography: Bibliography, settings: ResolverSettings) -> _Index:
-    """Return the bibliography's index for these particles and suffix orders, built once."""
-    words = frozenset(word for particle in settings.particles for word in particle.split())
-    per_bib = _INDEXES.setdefault(bibliography, {})
-    wanted = (
-        words,
-        settings.suffix_order,
-        settings.leading_articles,
-        settings.title_collation,
-        settings.et_al_min,
-    )
-    if wanted not in per_bib:
-        like = next((index for key, index in per_bib.items() if key[0] == words), None)
-        per_bib[wanted] = _Index(bibliography.entries, words, settings, like)
-    return per_bib[wanted]
-
-
 class _Query(NamedTuple):
-    """A parsed citation with its matching keys: per surname, its core(s)."""
+    """A parsed citation with its matching keys: per surname, its surname_key(s)."""
 
     citation: Citation
     variants: tuple[tuple[str, ...], ...]  # full core, then the core without given names
@@ -522,7 +197,7 @@ class _Result(NamedTuple):
 class _Matcher:
     """Resolve parsed citations against one index with one set of settings."""
 
-    def __init__(self, index: _Index, settings: ResolverSettings) -> None:
+    def __init__(self, index: Index, settings: ResolverSettings) -> None:
         self.index = index
         self.settings = settings
         #: Fuzzy neighbours of the first-author cores of this run's inexact citations.
@@ -534,7 +209,7 @@ class _Matcher:
         particles = self.index.particles
         variants = []
         for name in citation.surnames:
-            full = _core(name, particles)
+            full = surname_key(name, particles)
             # a person's given names before the surname ("Donald Ervin Knuth", as CSL prints
             # them to tell authors apart) may have been read as an organisation's name; but
             # a name of two words that some author of the bibliography has ("Barnebeck
@@ -543,7 +218,7 @@ class _Matcher:
             if " " in name and full not in self.index.surnames:
                 person = parse_name(name)
                 if _given_like(person.first) and (not citation.corporate or _person_like(name)):
-                    given = _core(person.surname, particles)
+                    given = surname_key(person.surname, particles)
             variants.append((full, given) if given and given != full else (full,))
         single = citation.corporate and len(citation.surnames[0].split()) == 1
         surnames = self.index.surnames
@@ -554,7 +229,7 @@ class _Matcher:
     def candidates(self, q: _Query, span: int | None, *, fuzzy: bool = False) -> _Found:
         """Score every entry whose first author could be the citation's, best first.
 
-        ``span`` is the year window (see :meth:`_Index.entries_of`); ``fuzzy``
+        ``span`` is the year window (see :meth:`Index.entries_of`); ``fuzzy``
         adds the entries of similar first authors (:attr:`near`). Ordered by
         score, then key. Citations that differ only in what scoring does not
         read (a suffix, a locator, their wording) share one tuple: a review
@@ -687,12 +362,12 @@ class _Matcher:
         particles = self.index.particles
         rank = 2
         for cited, written in zip(self._as_written(q), self.index.authors[f.entry], strict=False):
-            mine = "".join(_folded(cited))  # hyphens and spaces aside: "Bao-ya" is "Baoya"
-            if shown_only and mine == _core(cited, particles):
+            mine = "".join(name_words(cited))  # hyphens and spaces aside: "Bao-ya" is "Baoya"
+            if shown_only and mine == surname_key(cited, particles):
                 continue  # no particle shown
-            if mine == "".join(_folded(written)):
+            if mine == "".join(name_words(written)):
                 continue
-            if mine != "".join(_folded(_without_lower_particles(written))):
+            if mine != "".join(name_words(without_lower_particles(written))):
                 return 0
             rank = 1
         return rank
@@ -779,7 +454,7 @@ class _Matcher:
         final: bool = True,
     ) -> _Result:
         keys = self.index.keys
-        tied = tied[:_WIDE]
+        tied = tied[:WIDE]
         skip = {f.entry for f in tied} | ({chosen.entry} if chosen else set())
         wanted = max(self.settings.max_candidates, len(tied)) - len(tied)
         rest = list(itertools.islice((f for f in found.ranked if f.entry not in skip), wanted))
@@ -974,14 +649,6 @@ def _as_two_authors(matcher: _Matcher, citation: Citation) -> _Result | None:
     return found._replace(reason=read + found.reason)
 
 
-def _without_lower_particles(name: str) -> str:
-    """A name without the words in lower case before its last (``von Elm`` is ``Elm``)."""
-    words = name.split()
-    while len(words) > 1 and next((c for c in words[0] if c.isalpha()), "A").islower():
-        words = words[1:]
-    return " ".join(words)
-
-
 _THE_BEFORE = re.compile(r"(?:^|\W)the\s+$", re.IGNORECASE)
 _INITIALS_AT_END = re.compile(r"(?:^|[\s(\[])((?:[^\W\d_]\.[\s-]*)+)$")
 
@@ -1013,7 +680,7 @@ def _distrust_missing_letters(matcher: _Matcher, results: dict[Citation, _Result
     particles = matcher.index.particles
 
     def authors_and_year(c: Citation) -> tuple:
-        return (tuple(_core(s, particles) for s in c.surnames), c.et_al, c.year, c.no_date)
+        return (tuple(surname_key(s, particles) for s in c.surnames), c.et_al, c.year, c.no_date)
 
     cited: dict[tuple, set[str]] = defaultdict(set)
     for c in results:
@@ -1134,7 +801,7 @@ def resolve(
             parsed.append(parse_citation(item if isinstance(item, str) else ""))
         except CitationError as error:
             parsed.append(error)
-    matcher = _Matcher(_index(bibliography, settings), settings)
+    matcher = _Matcher(index_for(bibliography, settings), settings)
     results = _run(matcher, dict.fromkeys(c for c in parsed if isinstance(c, Citation)), progress)
     rows = []
     for item, citation, pin in zip(items, parsed, pins, strict=True):
