@@ -192,6 +192,12 @@ class Index:
         names = split_names(author) if isinstance(author, str) else []
         return parse_name(names[0]).first if names else ""
 
+    def _sort_names(self, e: int) -> tuple[tuple[str, str, str], ...]:
+        """Entry ``e``'s authors as CSL sorts names: family name, given names, then particle."""
+        author = self._fields["author"][e]
+        names = split_names(author) if isinstance(author, str) else []
+        return tuple((fold(n.last), fold(n.first), fold(n.von)) for n in map(parse_name, names))
+
     def letters(self, e: int) -> tuple[str, ...]:
         """The suffix letters (``a``, ``b`` ...) entry ``e`` may take, shortest first.
 
@@ -262,10 +268,15 @@ class Index:
         taken = {self._own[e] for e in members if self._own[e]}
         orders = {e: orders[e] for e in members if e in orders}  # those without a suffix
         # works whose names differ as written ("van Bavel" and "Bavel") are ordered
-        # by their names first, with or without the particles, or not at all
+        # by their names first, with or without the particles, as CSL sorts names
+        # (a particle after the given names: "e Fabricius" after "Fabricius"), or not at all
         authors: tuple[Callable[[int], tuple], ...] = (lambda e: (),)
         if len({self.authors[e] for e in orders}) > 1:
-            authors += (lambda e: tuple(map(fold, self.authors[e])), lambda e: self.cores[e])
+            authors += (
+                lambda e: tuple(map(fold, self.authors[e])),
+                lambda e: self.cores[e],
+                self._sort_names,
+            )
         for reading, author in itertools.product(
             range(len(next(iter(orders.values()), ()))), authors
         ):

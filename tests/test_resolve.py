@@ -570,6 +570,23 @@ def test_lower_case_words_before_a_surname_are_particles_as_bibtex_reads_them():
     assert (found.key, found.status) == ("w", "exact")
 
 
+def test_csl_sorts_a_particle_after_the_given_names():
+    # bench_resolve at 100k, APA by pandoc: "Fabricius" works took 2013a and 2013b and the
+    # "e Fabricius" one 2013c, though its title sorts second; by title alone, "c" would be
+    # "Initial ...": under one reading it is, under CSL's it is not, so no key is given
+    bib = Bibliography.from_string(
+        "@article{boot, author = {Fabricius, A.}, title = {Bootstrapping the geometry},"
+        " year = 2013}\n"
+        "@article{diff, author = {e Fabricius, A.}, title = {Different origins}, year = 2013}\n"
+        "@article{init, author = {Fabricius, A.}, title = {Initial radiation damage},"
+        " year = 2013}\n"
+    )
+    apa = ResolverSettings.for_style("apa", "pandoc")
+    found = one("Fabricius, 2013c", bib, settings=apa)
+    assert pd.isna(found.key) and found.status == "ambiguous"
+    assert {k for k, _ in found.candidates} >= {"diff", "init"}
+
+
 def test_a_suffix_shared_by_a_name_with_and_without_its_particle_is_ambiguous():
     # pandoc prints both "Bavel 1987a" and "Bavel 1987b" for van Bavel and Bavel, and
     # orders them by name, then title: which is "a" depends on how "van" sorts
