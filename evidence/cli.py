@@ -146,7 +146,7 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     return frame
 
 
-def _data_options(parser: argparse.ArgumentParser) -> None:
+def _data_options(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
     group = parser.add_argument_group("data (default: ./data/, else the bundled example)")
     group.add_argument("--bib", metavar="FILE", help="bibliography (.bib)")
     group.add_argument("--tags", metavar="FILE", help="tag table (.csv)")
@@ -169,6 +169,7 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
         help="lowest surname similarity read as a misspelling, 50-100 "
         f"(default {defaults.fuzzy_min:g})",
     )
+    return resolving
 
 
 def _thresholds(args: argparse.Namespace) -> dict[str, Any]:
@@ -282,14 +283,14 @@ def _settings(args: argparse.Namespace) -> ResolverSettings:
     return ResolverSettings.for_style(args.style, args.processor, **_thresholds(args))
 
 
-def _style_options(parser: argparse.ArgumentParser) -> None:
+def _style_options(group: argparse._ArgumentGroup) -> None:
     """``--style`` and ``--processor``: what the resolver may know of how the text was printed."""
-    parser.add_argument(
+    group.add_argument(
         "--style",
         choices=sorted(STYLES),
         help="the review's author-date style: its order of 2004a/2004b and its 'et al.' rule",
     )
-    parser.add_argument(
+    group.add_argument(
         "--processor",
         choices=sorted(PROCESSORS),
         default="any",
@@ -412,16 +413,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     resolver.add_argument("citations", nargs="*", metavar="CITATION", help='e.g. "Smith 2003"')
     resolver.add_argument("--file", metavar="FILE", help="one citation per line; - for stdin")
-    _data_options(resolver)
-    _style_options(resolver)
+    _style_options(_data_options(resolver))
     resolver.set_defaults(run=_cmd_resolve)
 
     extractor = commands.add_parser(
         "extract", help="find the citations of a review's text, by section; propose tags"
     )
     extractor.add_argument("files", nargs="+", metavar="FILE", help=".txt or .md; - for stdin")
-    _data_options(extractor)
-    _style_options(extractor)
+    _style_options(_data_options(extractor))
     extractor.add_argument(
         "--propose-tags", action="store_true", help="print tag rows in the tag table's format"
     )
