@@ -8,7 +8,8 @@ written (seeded) that cites entries of a real corpus bibliography as ``[@key]``,
 and pandoc's ``--citeproc`` (an independent implementation of the Citation
 Style Language) renders it to plain text or Markdown in an author-date style.
 The rendering of names, years, suffixes, ``et al.``, given names added to tell
-authors apart and locators is pandoc's own. Each citation cluster is written
+authors apart and locators is pandoc's own (a page cited lies within the
+entry's pages when it gives them, as a reader's would). Each citation cluster is written
 between two private-use characters (U+E000, U+E001), which pandoc copies
 through untouched; they are removed afterwards and give the cluster's span. A
 final probe section cites every key once more, alone, in both forms (``[@key]``
@@ -371,6 +372,7 @@ DISTRACTORS = [
 ]
 PREFIXES = ["see", "see also", "e.g.,", "cf."]
 LOCATORS = ["p. {p}", "pp. {p}-{q}", "chap. {k}", "p. {p}"]
+_PAGES = re.compile(r"\bpages\s*=\s*[{\"]\s*(\d+)\s*-+\s*(\d+)", re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -423,18 +425,26 @@ def review_markdown(
             other = pick()
             if other not in members:
                 members.append(other)
-        locators = tuple(
-            rng.choice(LOCATORS).format(p=(p := rng.randint(2, 300)), q=p + rng.randint(1, 9), k=3)
-            if rng.random() < 0.1
-            else ""
-            for _ in members
-        )
+        locators = tuple(locator(key, LOCATORS) if rng.random() < 0.1 else "" for key in members)
         return Cluster(tuple(members), False, locators)
+
+    def locator(key: str, forms: list[str]) -> str:
+        """A page or pages a reader would cite: within the entry's pages when it gives them.
+
+        None for pages past 999, which a bare Chicago locator would print like a
+        year (``Smith 2003, 2005``): the benchmark's truth could not tell them apart.
+        """
+        found = _PAGES.search(source.raw[key])
+        first, last = (int(found.group(1)), int(found.group(2))) if found else (2, 300)
+        last = max(first, last)  # "1234-56" written short: its first page will do
+        p = rng.randint(first, last)
+        cited = rng.choice(forms).format(p=p, q=min(p + rng.randint(1, 9), max(last, p + 1)), k=3)
+        return cited if last < 1000 else ""
 
     def narrative() -> Cluster:
         key = pick()
-        locator = rng.choice(LOCATORS[:2]).format(p=(p := rng.randint(2, 300)), q=p + 2)
-        return Cluster((key,), True, (locator if rng.random() < 0.08 else "",))
+        cited = locator(key, LOCATORS[:2])
+        return Cluster((key,), True, (cited if rng.random() < 0.08 else "",))
 
     def cite(cluster: Cluster) -> str:
         cited.extend(cluster.keys)
@@ -767,7 +777,7 @@ def render_plan(
     text, moved = _apply(text, edits)
     starts = [moved(offset) for offset, _ in sections]
     spans = []
-    for start, end, key, case in truths:
+    for start, end, key, case in sorted(truths):  # in text order (APA sorts a cluster's works)
         new_start, new_end = moved(start), moved(end)
         heading = ""
         for offset, title in zip(starts, (h for _, h in sections), strict=True):

@@ -30,7 +30,15 @@ from .names import fold, parse_name, split_names
 from .settings import ResolverSettings
 from .suffixes import month_day, order_keys, suffix_letters
 
-__all__ = ["WIDE", "Index", "index_for", "name_words", "surname_key", "without_lower_particles"]
+__all__ = [
+    "WIDE",
+    "Index",
+    "index_for",
+    "name_words",
+    "page_range",
+    "surname_key",
+    "without_lower_particles",
+]
 
 _NEIGHBOURS = 10  # most similar first-author cores kept per fuzzy query
 #: Most entries of one author examined for near misses; most tied entries listed.
@@ -54,6 +62,26 @@ def name_words(name: str) -> tuple[str, ...]:
     while len(words) > 1 and len(words[0].rstrip(".")) == 1 and words[0].isupper():
         words.pop(0)  # "A Castro": an initial kept in the surname
     return tuple(fold(" ".join(words)).split())
+
+
+_PAGE_RANGE = re.compile(r"(\d{1,6})(?:\s*[-\u2010-\u2015]+\s*(\d{1,6}))?")
+
+
+def page_range(text: str) -> tuple[int, int] | None:
+    """First and last page of ``3--30``, ``21–26``, ``1234-56`` (``1256``) or ``12``, else None.
+
+    Examples
+    --------
+    >>> page_range("3--30"), page_range("1234-56"), page_range("e1002"), page_range("viii")
+    ((3, 30), (1234, 1256), None, None)
+    """
+    found = _PAGE_RANGE.fullmatch(text.strip())
+    if not found:
+        return None
+    first, last = found.group(1), found.group(2) or found.group(1)
+    if len(last) < len(first):  # "1234-56": the last page written short
+        last = first[: len(first) - len(last)] + last
+    return int(first), int(last)
 
 
 def without_lower_particles(name: str) -> str:
@@ -182,7 +210,7 @@ class Index:
         self._own = [s if isinstance(s, str) else "" for s in entries["year_suffix"].tolist()]
         self._fields = {
             name: entries[name].tolist() if name in entries.columns else [None] * len(entries)
-            for name in ("month", "date", "day", "title", "author")
+            for name in ("month", "date", "day", "title", "author", "pages", "entry_type")
         }
         self._blocks: dict[str, dict[str, list[str]]] = {}  # shared: filled when first needed
 
@@ -197,6 +225,11 @@ class Index:
         author = self._fields["author"][e]
         names = split_names(author) if isinstance(author, str) else []
         return tuple((fold(n.last), fold(n.first), fold(n.von)) for n in map(parse_name, names))
+
+    def pages(self, e: int) -> tuple[int, int] | None:
+        """Entry ``e``'s first and last page (``3--30``, ``1234-56``), or None if not numbers."""
+        value = self._fields["pages"][e]
+        return page_range(value) if isinstance(value, str) else None
 
     def letters(self, e: int) -> tuple[str, ...]:
         """The suffix letters (``a``, ``b`` ...) entry ``e`` may take, shortest first.
@@ -297,7 +330,8 @@ class Index:
             if self.years[e] is not None
             else (0, 0)
         )
-        return order_keys(title, date, self.settings)
+        kind = value if isinstance(value := fields["entry_type"][e], str) else ""
+        return order_keys(title, date, self.settings, kind)
 
     def entries_of(
         self, core: str, year: int | None, span: int | None, *, undated: bool = False

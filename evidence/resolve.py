@@ -76,7 +76,15 @@ from . import schema
 from .bib import Bibliography
 from .citation import CORPORATE_WORDS, Citation, parse_citation
 from .errors import CitationError
-from .index import WIDE, Index, index_for, name_words, surname_key, without_lower_particles
+from .index import (
+    WIDE,
+    Index,
+    index_for,
+    name_words,
+    page_range,
+    surname_key,
+    without_lower_particles,
+)
 from .names import fold, parse_name
 from .settings import ResolverSettings
 from .suffixes import letter_rank
@@ -624,6 +632,7 @@ def _run(matcher: _Matcher, citations: Iterable[Citation], progress: bool | None
         if result.key is None:
             results[citation] = _as_two_authors(matcher, citation) or result
     _distrust_missing_letters(matcher, results)
+    _check_pages(matcher, results)
     return results
 
 
@@ -705,6 +714,40 @@ def _distrust_missing_letters(matcher: _Matcher, results: dict[Citation, _Result
                 "the text cites is missing, so its letters cannot be matched to the works left"
             ),
         )
+
+
+_LOCATOR_PAGES = re.compile(r"(?:pp?\.?\s*)?(\d{1,6}(?:\s*[-\u2010-\u2015]+\s*\d{1,6})?)")
+
+
+def _check_pages(matcher: _Matcher, results: dict[Citation, _Result]) -> None:
+    """Weigh a cited page against the pages of the entry it matched.
+
+    ``Angrist & Pischke 2008, p. 264`` cannot be the 2010 article on pages 3-30:
+    a misspelt or off-year citation whose page falls outside its entry's
+    pages gets no key (``unresolved``, the entry listed first); an exact one
+    keeps its key, and the reason says so. Only plain page numbers are read
+    (not ``viii:166`` or ``chap. 3``), and only against numeric page ranges.
+    """
+    index = matcher.index
+    for c, result in list(results.items()):
+        key = result.key
+        cited = _LOCATOR_PAGES.fullmatch(c.locator) if c.locator else None
+        if key is None or cited is None:
+            continue
+        pages, first_last = index.pages(index.position[key]), page_range(cited.group(1))
+        if not (pages and first_last) or pages[0] <= first_last[0] <= first_last[1] <= pages[1]:
+            continue
+        outside = f"{c.locator} is outside {key}'s pages {pages[0]}-{pages[1]}"
+        if result.status in ("fuzzy", "year_mismatch"):
+            results[c] = result._replace(
+                key=None,
+                status="unresolved",
+                candidates=((key, result.score), *result.candidates),
+                reason=f"{result.reason}; but {outside}: the cited work may be another, "
+                "missing from the bibliography",
+            )
+        else:
+            results[c] = result._replace(reason=f"{result.reason}; but {outside}")
 
 
 def _pinned(

@@ -23,7 +23,7 @@ from .vocab import EVIDENCE_TYPES, QUALITY_LEVELS
 __all__ = ["ResolverSettings", "Rubric"]
 
 #: The values of :attr:`ResolverSettings.suffix_order`.
-SUFFIX_ORDERS = ("any", "date-title", "year-title")
+SUFFIX_ORDERS = ("any", "date-title", "year-title", "apa")
 #: The values of :attr:`ResolverSettings.leading_articles`.
 LEADING_ARTICLES = ("either", "skipped", "sorted")
 #: The values of :attr:`ResolverSettings.title_collation`.
@@ -32,7 +32,7 @@ TITLE_COLLATIONS = ("any", "pandoc")
 #: CSL file: how it orders works that take suffixes, and from how many authors it
 #: writes "et al.".
 STYLES: dict[str, dict[str, Any]] = {
-    "apa": {"suffix_order": "year-title", "et_al_min": 3},
+    "apa": {"suffix_order": "apa", "et_al_min": 3},
     "chicago": {"suffix_order": "date-title", "et_al_min": 4},
     "harvard": {"suffix_order": "year-title", "et_al_min": 4},
 }
@@ -132,14 +132,16 @@ class ResolverSettings:
     max_candidates : int
         How many runners-up (1-50) a resolution lists, best first. The default
         5 is enough to choose from by eye.
-    suffix_order : {"any", "date-title", "year-title"}
+    suffix_order : {"any", "date-title", "year-title", "apa"}
         How the review's style ordered works of the same authors and year
         when it gave them suffixes (``2004a``, ``2004b``). ``"date-title"``:
         by full date, month included, then title (Chicago author-date);
-        ``"year-title"``: by title within the year (APA, Harvard, as pandoc's
-        citeproc renders them). The default ``"any"`` tries both orders: a
-        suffix names an entry only where they agree, and is ``ambiguous``
-        otherwise. Say the style when you know it.
+        ``"year-title"``: by title within the year (Harvard Cite Them Right);
+        ``"apa"``: as APA 7 sorts "by issue date as printed", by year for
+        articles, books, chapters, reports and theses and by full date for
+        ``@misc`` and ``@online`` works, both for other types. The default
+        ``"any"`` tries both orders: a suffix names an entry only where they
+        agree, and is ``ambiguous`` otherwise. Say the style when you know it.
     leading_articles : {"either", "skipped", "sorted"}
         How the program that printed the review sorted a title beginning
         with "A", "An" or "The" when it ordered suffixes: ``"skipped"`` sorts
@@ -254,7 +256,7 @@ class ResolverSettings:
         --------
         >>> apa = ResolverSettings.for_style("apa", processor="pandoc")
         >>> apa.suffix_order, apa.et_al_min, apa.title_collation
-        ('year-title', 3, 'pandoc')
+        ('apa', 3, 'pandoc')
         """
         for name, value, known in (("style", style, STYLES), ("processor", processor, PROCESSORS)):
             if value not in known:

@@ -132,7 +132,26 @@ def letter_rank(letter: str) -> int:
     return sum(26**length for length in range(1, len(letter))) + value
 
 
-def order_keys(title: str, date: tuple[int, int], settings: ResolverSettings) -> tuple[tuple, ...]:
+#: Whether APA 7's CSL sorts works of a BibTeX type by full date (True) or year
+#: (False) under each of two readings: "by issue date as printed", so by year
+#: for the types its ``date-sort`` macro lists (as pandoc maps BibTeX types to
+#: CSL's), by full date for ``@misc`` and ``@online`` (pandoc's rendering says
+#: so); other types either way. Two readings for every type, so that the keys of
+#: a group's works at one position compare under one reading.
+_APA_BY_YEAR = (
+    "article book inbook incollection bookinbook suppbook mvbook collection mvcollection "
+    "techreport report phdthesis mastersthesis thesis unpublished manual dataset patent "
+    "periodical"
+)
+_APA_MONTHS: dict[str, tuple[bool, bool]] = {
+    **dict.fromkeys(_APA_BY_YEAR.split(), (False, False)),
+    **dict.fromkeys(("misc", "online", "electronic", "www"), (True, True)),
+}
+
+
+def order_keys(
+    title: str, date: tuple[int, int], settings: ResolverSettings, entry_type: str = ""
+) -> tuple[tuple, ...]:
     """A work's sort keys within its suffix group, one per order the settings allow.
 
     Parameters
@@ -145,6 +164,8 @@ def order_keys(title: str, date: tuple[int, int], settings: ResolverSettings) ->
         Which orders to allow: :attr:`~ResolverSettings.suffix_order` (by the
         month or not), :attr:`~ResolverSettings.leading_articles` and
         :attr:`~ResolverSettings.title_collation` (the readings of the title).
+    entry_type : str, optional
+        The BibTeX entry type, which decides the order under ``"apa"``.
 
     Returns
     -------
@@ -160,7 +181,12 @@ def order_keys(title: str, date: tuple[int, int], settings: ResolverSettings) ->
     >>> order_keys("Gaia Erratum.", (0, 0), pandoc) < order_keys("Gaia.", (0, 0), pandoc)
     True
     """
-    months = {"any": (True, False), "date-title": (True,), "year-title": (False,)}
+    months = {
+        "any": (True, False),
+        "date-title": (True,),
+        "year-title": (False,),
+        "apa": _APA_MONTHS.get(entry_type.lower(), (True, False)),
+    }
     skipped = {"either": (True, False), "skipped": (True,), "sorted": (False,)}
     read = {
         (strip, reading): reading(_ARTICLE.sub("", title.lower()) if strip else title)

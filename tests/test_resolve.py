@@ -456,7 +456,7 @@ def test_a_known_style_orders_the_suffixes(small, order, first, status):
 
 def test_suffix_order_is_checked():
     with pytest.raises(SettingsError, match="suffix_order"):
-        ResolverSettings(suffix_order="apa")
+        ResolverSettings(suffix_order="chicago")
 
 
 @pytest.mark.parametrize(
@@ -568,6 +568,60 @@ def test_lower_case_words_before_a_surname_are_particles_as_bibtex_reads_them():
     )
     found = one("Wøller (2011)", bib)
     assert (found.key, found.status) == ("w", "exact")
+
+
+PAGED = Bibliography.from_string(
+    "@article{ang, author = {Angrist, J. and Pischke, J.}, title = {Credibility}, year = 2010,"
+    " pages = {3--30}}\n"
+    "@article{sm, author = {Smith, A.}, title = {Costs}, year = 2003, pages = {1234-56}}\n"
+    "@book{bk, author = {Jones, A.}, title = {Care}, year = 2001}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("citation", "key", "status", "outside"),
+    [
+        # bench_extract: a page of the missing 2008 book, not of the 2010 article
+        ("Angrist & Pischke 2008, p. 264", None, "unresolved", "p. 264"),
+        ("Angrist & Pischke 2008, p. 12", "ang", "year_mismatch", None),
+        # an exact match keeps its key, and the reason says the page is outside
+        ("Angrist & Pischke 2010, 264", "ang", "exact", "264"),
+        ("Smith 2003, pp. 1240-45", "sm", "exact", None),  # 1234-56 is 1234-1256
+        ("Smith 2003, p. 12", "sm", "exact", "p. 12"),
+        ("Smyth 2003, p. 12", None, "unresolved", "p. 12"),
+        # no pages to weigh against, or no plain page cited
+        ("Jones 2000, p. 500", "bk", "year_mismatch", None),
+        ("Angrist & Pischke 2008, viii:166", "ang", "year_mismatch", None),
+    ],
+)
+def test_a_cited_page_outside_the_entry_s_pages(citation, key, status, outside):
+    found = one(citation, PAGED)
+    assert (found.key if isinstance(found.key, str) else None, found.status) == (key, status)
+    assert ("is outside" in found.reason) == (outside is not None)
+    if outside:
+        assert f"{outside} is outside" in found.reason
+    if key is None:
+        assert found.candidates[0][0] in {"ang", "sm"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "order"),
+    [
+        ("article", ["alpha", "beta", "gamma"]),  # by title within the year
+        ("misc", ["gamma", "beta", "alpha"]),  # by full date: no month, January, December
+    ],
+)
+def test_apa_orders_articles_by_year_and_other_works_by_date(kind, order):
+    # as pandoc printed these with APA 7's CSL: "by issue date as printed"
+    bib = Bibliography.from_string(
+        f"@{kind}{{alpha, author = {{Smith, Ann}}, year = 2012, month = dec, title = {{Alpha}}}}\n"
+        f"@{kind}{{beta, author = {{Smith, Ann}}, year = 2012, month = jan, title = {{Beta}}}}\n"
+        f"@{kind}{{gamma, author = {{Smith, Ann}}, year = 2012, title = {{Gamma}}}}\n"
+    )
+    apa = ResolverSettings.for_style("apa", "pandoc")
+    found = resolve(["Smith, 2012a", "Smith, 2012b", "Smith, 2012c"], bib, settings=apa)
+    assert found["key"].tolist() == order
+    assert set(found["status"]) == {"exact"}
 
 
 def test_csl_sorts_a_particle_after_the_given_names():
