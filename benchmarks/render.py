@@ -435,10 +435,10 @@ def review_markdown(
         year (``Smith 2003, 2005``): the benchmark's truth could not tell them apart.
         """
         found = _PAGES.search(source.raw[key])
-        first, last = (int(found.group(1)), int(found.group(2))) if found else (2, 300)
+        first, last = (int(found.group(1)), int(found.group(2))) if found else (2, 309)
         last = max(first, last)  # "1234-56" written short: its first page will do
         p = rng.randint(first, last)
-        cited = rng.choice(forms).format(p=p, q=min(p + rng.randint(1, 9), max(last, p + 1)), k=3)
+        cited = rng.choice(forms).format(p=p, q=min(p + rng.randint(1, 9), last), k=3)
         return cited if last < 1000 else ""
 
     def narrative() -> Cluster:
