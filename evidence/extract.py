@@ -97,7 +97,7 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 #: corporate names ("Scottish Centre for Social Research").
 _PARTICLES = frozenset(DEFAULT_PARTICLES)
 _CONNECTORS = frozenset(("&", "and", "et", "al", "al.", "al's", "al.'s", "al’s"))
-_SMALL_WORDS = frozenset(["of", "for", "the", "on", "in", "and", "at", "og", "och", "und"])
+_SMALL_WORDS = frozenset(["of", "for", "the", "on", "in", "and", "at", "og", "och", "und", "aka"])
 _CONTRACTED_ARTICLE = re.compile(r"^['’][a-z]$")  # Dutch 't, 's: "van 't Veer"
 _ORDINALS = frozenset(["st", "nd", "rd", "th"])
 #: Capitalised words that start sentences but never name an author.

@@ -180,6 +180,12 @@ def test_commentaries_have_no_false_citations(seeds):
             "Card and Krueger (1995) and Chan A *et al.* (2003) describe",
             ["Card and Krueger 1995", "Chan A et al. 2003"],
         ),
+        # a pseudonym, as one corpus bibliography names its author
+        (
+            "Later work (Tilley 2006; Jim Johnson aka Bruno Latour 1988) questioned",
+            ["Tilley 2006", "Jim Johnson aka Bruno Latour 1988"],
+        ),
+        ("the method, aka Smith (2003), works", ["Smith 2003"]),
         # a second initial in lower case, as pandoc prints "McCullough, B. d."
         (
             "is mixed (B. d. McCullough, McGeary, and Harrison 2008; Dahl 2011), although",
