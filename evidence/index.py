@@ -70,6 +70,8 @@ _PAGE_RANGE = re.compile(r"(\d{1,6})(?:\s*[-\u2010-\u2015]+\s*(\d{1,6}))?")
 def page_range(text: str) -> tuple[int, int] | None:
     """First and last page of ``3--30``, ``21–26``, ``1234-56`` (``1256``) or ``12``, else None.
 
+    A range that ends before it starts (``30-12``) is a typo, and None too.
+
     Examples
     --------
     >>> page_range("3--30"), page_range("1234-56"), page_range("e1002"), page_range("viii")
@@ -81,7 +83,7 @@ def page_range(text: str) -> tuple[int, int] | None:
     first, last = found.group(1), found.group(2) or found.group(1)
     if len(last) < len(first):  # "1234-56": the last page written short
         last = first[: len(first) - len(last)] + last
-    return int(first), int(last)
+    return (int(first), int(last)) if int(last) >= int(first) else None  # "30-12": a typo
 
 
 def without_lower_particles(name: str) -> str:
