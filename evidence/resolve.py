@@ -144,7 +144,7 @@ def _given_like(names: str) -> bool:
 
 
 class _Query(NamedTuple):
-    """A parsed citation with its matching keys: per surname, its surname_key(s)."""
+    """A parsed citation with its matching keys: per surname, its core(s)."""
 
     citation: Citation
     variants: tuple[tuple[str, ...], ...]  # full core, then the core without given names
@@ -240,7 +240,7 @@ class _Matcher:
         ``span`` is the year window (see :meth:`Index.entries_of`); ``fuzzy``
         adds the entries of similar first authors (:attr:`near`). Ordered by
         score, then key. Citations that differ only in what scoring does not
-        read (a suffix, a locator, their wording) share one tuple: a review
+        read (a suffix, a locator, their wording) share one result: a review
         cites a work many times, and an author may have hundreds of works.
         """
         c = q.citation
@@ -716,7 +716,7 @@ def _distrust_missing_letters(matcher: _Matcher, results: dict[Citation, _Result
         )
 
 
-_LOCATOR_PAGES = re.compile(r"(?:pp?\.?\s*)?(\d{1,6}(?:\s*[-\u2010-\u2015]+\s*\d{1,6})?)")
+_PAGE_LABEL = re.compile(r"^pp?\.?\s*")
 
 
 def _check_pages(matcher: _Matcher, results: dict[Citation, _Result]) -> None:
@@ -731,11 +731,11 @@ def _check_pages(matcher: _Matcher, results: dict[Citation, _Result]) -> None:
     index = matcher.index
     for c, result in list(results.items()):
         key = result.key
-        cited = _LOCATOR_PAGES.fullmatch(c.locator) if c.locator else None
+        cited = page_range(_PAGE_LABEL.sub("", c.locator)) if c.locator else None
         if key is None or cited is None:
             continue
-        pages, first_last = index.pages(index.position[key]), page_range(cited.group(1))
-        if not (pages and first_last) or pages[0] <= first_last[0] <= first_last[1] <= pages[1]:
+        pages = index.pages(index.position[key])
+        if not pages or pages[0] <= cited[0] <= cited[1] <= pages[1]:
             continue
         outside = f"{c.locator} is outside {key}'s pages {pages[0]}-{pages[1]}"
         if result.status in ("fuzzy", "year_mismatch"):

@@ -183,7 +183,7 @@ class ResolverSettings:
     year_tolerance: int = 2
     et_al_min: int = 3
     max_candidates: int = 5
-    suffix_order: Literal["any", "date-title", "year-title"] = "any"
+    suffix_order: Literal["any", "date-title", "year-title", "apa"] = "any"
     leading_articles: Literal["either", "skipped", "sorted"] = "either"
     title_collation: Literal["any", "pandoc"] = "any"
     particles: tuple[str, ...] = DEFAULT_PARTICLES
